@@ -1,0 +1,155 @@
+-- wuye-desk database schema: the one source of it.
+--
+-- The file is a list of versions. Each `-- @version N` section upgrades a database from
+-- version N-1 to N, and opening a database runs the sections it lacks in one transaction,
+-- then sets PRAGMA user_version = N. A new database runs them all.
+-- Shipped sections are never edited: a change to the schema is a new section at the end.
+--
+-- Conventions: money is integer fen (amount_fen), areas integer hundredths of m²
+-- (area_centi_m2), dates 'YYYY-MM-DD', times 'YYYY-MM-DD HH:MM:SS' (office local time).
+-- Every row records who wrote it (operator id) and when.
+
+-- @version 1
+
+-- The property office this file belongs to (exactly one row).
+CREATE TABLE office (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    address     TEXT NOT NULL DEFAULT '',
+    phone       TEXT NOT NULL DEFAULT '',
+    is_demo     INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+    created_at  TEXT NOT NULL
+);
+
+-- People who log in at the desk.
+CREATE TABLE operator (
+    id             INTEGER PRIMARY KEY,
+    login          TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(login)) > 0),
+    name           TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    role           TEXT NOT NULL CHECK (role IN ('客服', '主管')),
+    password_hash  TEXT NOT NULL,
+    active         INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at     TEXT NOT NULL,
+    created_by     INTEGER REFERENCES operator(id)
+);
+
+-- Buildings (楼栋), also 商业街 / 地下车库 for shops and parking spaces.
+CREATE TABLE building (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    created_at  TEXT NOT NULL,
+    created_by  INTEGER NOT NULL REFERENCES operator(id)
+);
+
+-- Units (单元/房号): flats, shops and parking spaces.
+CREATE TABLE unit (
+    id             INTEGER PRIMARY KEY,
+    building_id    INTEGER NOT NULL REFERENCES building(id),
+    code           TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 30),
+    kind           TEXT NOT NULL CHECK (kind IN ('住宅', '店面', '车位')),
+    area_centi_m2  INTEGER CHECK (area_centi_m2 IS NULL OR area_centi_m2 > 0),
+    status         TEXT NOT NULL CHECK (status IN ('未交房', '空置', '装修中', '已入住', '出租')),
+    note           TEXT NOT NULL DEFAULT '',
+    created_at     TEXT NOT NULL,
+    created_by     INTEGER NOT NULL REFERENCES operator(id),
+    updated_at     TEXT NOT NULL,
+    updated_by     INTEGER NOT NULL REFERENCES operator(id)
+);
+CREATE INDEX unit_building ON unit(building_id);
+
+-- Owners, co-residents and tenants. ID numbers are stored in full and masked on display.
+CREATE TABLE person (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    phone       TEXT NOT NULL DEFAULT '',
+    id_number   TEXT NOT NULL DEFAULT '',
+    note        TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    created_by  INTEGER NOT NULL REFERENCES operator(id),
+    updated_at  TEXT NOT NULL,
+    updated_by  INTEGER NOT NULL REFERENCES operator(id)
+);
+
+-- Who belongs to a unit, and since when. Ownership is never overwritten: a transfer ends
+-- the old rows (end_date, end_reason) and starts new ones.
+CREATE TABLE occupancy (
+    id          INTEGER PRIMARY KEY,
+    unit_id     INTEGER NOT NULL REFERENCES unit(id),
+    person_id   INTEGER NOT NULL REFERENCES person(id),
+    role        TEXT NOT NULL CHECK (role IN ('业主', '同住', '租户')),
+    start_date  TEXT NOT NULL,
+    end_date    TEXT CHECK (end_date IS NULL OR end_date >= start_date),
+    end_reason  TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    created_by  INTEGER NOT NULL REFERENCES operator(id),
+    ended_at    TEXT,
+    ended_by    INTEGER REFERENCES operator(id)
+);
+CREATE INDEX occupancy_unit ON occupancy(unit_id, end_date);
+CREATE INDEX occupancy_person ON occupancy(person_id);
+
+-- Vehicles registered to a unit. A plate is on at most one current registration.
+CREATE TABLE vehicle (
+    id          INTEGER PRIMARY KEY,
+    unit_id     INTEGER NOT NULL REFERENCES unit(id),
+    person_id   INTEGER REFERENCES person(id),
+    plate       TEXT NOT NULL,
+    space       TEXT NOT NULL DEFAULT '',
+    start_date  TEXT NOT NULL,
+    end_date    TEXT,
+    created_at  TEXT NOT NULL,
+    created_by  INTEGER NOT NULL REFERENCES operator(id),
+    ended_at    TEXT,
+    ended_by    INTEGER REFERENCES operator(id)
+);
+CREATE UNIQUE INDEX vehicle_current_plate ON vehicle(plate) WHERE end_date IS NULL;
+CREATE INDEX vehicle_unit ON vehicle(unit_id);
+
+-- Cards and handsets issued to a unit: 住户卡, 车卡, 可视对讲机.
+CREATE TABLE card (
+    id           INTEGER PRIMARY KEY,
+    unit_id      INTEGER NOT NULL REFERENCES unit(id),
+    person_id    INTEGER REFERENCES person(id),
+    kind         TEXT NOT NULL CHECK (kind IN ('住户卡', '车卡', '可视对讲机')),
+    card_no      TEXT NOT NULL DEFAULT '',
+    issued_on    TEXT NOT NULL,
+    returned_on  TEXT CHECK (returned_on IS NULL OR returned_on >= issued_on),
+    created_at   TEXT NOT NULL,
+    created_by   INTEGER NOT NULL REFERENCES operator(id),
+    returned_by  INTEGER REFERENCES operator(id)
+);
+CREATE INDEX card_unit ON card(unit_id);
+
+-- 单元大事记: the per-unit log of important events. Entries are never edited or removed.
+CREATE TABLE unit_event (
+    id           INTEGER PRIMARY KEY,
+    unit_id      INTEGER NOT NULL REFERENCES unit(id),
+    event_date   TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    operator_id  INTEGER NOT NULL REFERENCES operator(id),
+    created_at   TEXT NOT NULL
+);
+CREATE INDEX unit_event_unit ON unit_event(unit_id, event_date);
+CREATE TRIGGER unit_event_no_update BEFORE UPDATE ON unit_event
+BEGIN SELECT RAISE(ABORT, '单元大事记不可修改'); END;
+CREATE TRIGGER unit_event_no_delete BEFORE DELETE ON unit_event
+BEGIN SELECT RAISE(ABORT, '单元大事记不可删除'); END;
+
+-- The append-only audit log: who changed what in the archives, money and custody.
+CREATE TABLE audit_log (
+    id           INTEGER PRIMARY KEY,
+    at           TEXT NOT NULL,
+    operator_id  INTEGER REFERENCES operator(id),
+    area         TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    entity       TEXT NOT NULL,
+    entity_id    INTEGER,
+    before_json  TEXT,
+    after_json   TEXT
+);
+CREATE INDEX audit_entity ON audit_log(entity, entity_id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, '审计日志不可修改'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, '审计日志不可删除'); END;

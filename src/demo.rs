@@ -1,0 +1,362 @@
+//! The demo office: a realistic estate so a new user sees a living program, and the data the
+//! benchmarks run on. Deterministic for a given seed.
+
+use crate::domain::forms::{PersonForm, UnitForm};
+use crate::domain::idcard::id_check_digit;
+use crate::domain::kinds::{CardKind, OccupantRole, Role, UnitKind, UnitStatus};
+use crate::store::{Actor, NewOperator, Office, Store, StoreResult};
+use chrono::{Days, NaiveDate};
+
+/// The demo's logins, shown on a demo office's login screen: (role, login, password).
+pub const DEMO_LOGINS: &[(Role, &str, &str)] = &[
+    (Role::Supervisor, "zhuguan", "123456"),
+    (Role::FrontDesk, "kefu", "123456"),
+];
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoSpec {
+    /// Number of units (flats, shops and parking spaces together).
+    pub units: usize,
+    /// Months of history.
+    pub months: u32,
+    /// Seed of the generator.
+    pub seed: u64,
+}
+
+impl Default for DemoSpec {
+    fn default() -> Self {
+        Self {
+            units: 300,
+            months: 12,
+            seed: 1,
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    #[must_use]
+    pub fn new(seed: u64) -> Self {
+        Self(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (0 when n is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next_u64() % n }
+    }
+
+    /// True with probability `percent`/100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    /// One item of a non-empty slice.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        let len = u64::try_from(items.len()).unwrap_or(u64::MAX);
+        let i = usize::try_from(self.below(len)).unwrap_or(0);
+        &items[i.min(items.len().saturating_sub(1))]
+    }
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "高", "郑", "梁", "谢", "宋", "唐", "许", "邓", "冯", "韩", "曹", "彭", "曾",
+    "肖", "田", "董", "潘", "袁", "蔡", "蒋", "余", "于", "杜", "叶", "程", "魏", "苏", "吕", "丁",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "红", "建国", "志强", "海燕", "小红",
+    "丹", "萍", "鹏", "辉", "玲", "宇", "浩", "凯", "婷", "雪", "琳", "晨", "欣怡", "子涵", "梓轩",
+    "思远", "雨桐", "俊杰", "嘉怡", "晓东", "春梅", "国庆", "德明", "玉兰", "志明", "丽华", "三丰",
+];
+const REGIONS: &[&str] = &[
+    "440305", "440304", "440303", "440306", "440307", "430102", "360102", "420102", "110101",
+    "310104", "510104", "450102", "350203", "441302", "445202", "440104",
+];
+const PLATE_LETTERS: &[char] = &[
+    'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'M', 'N', 'P', 'Q', 'R', 'S', 'T',
+    'U', 'V', 'W', 'X', 'Y', 'Z',
+];
+const EVENTS: &[&str] = &[
+    "厨房漏水，已通知工程部处理",
+    "业主反映楼上噪音，已沟通",
+    "外墙空调支架松动，已加固",
+    "卫生间防水闭水试验48小时合格",
+    "邻里车位纠纷，已调解",
+    "更换入户门锁",
+];
+
+fn name(rng: &mut Rng) -> String {
+    format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))
+}
+
+fn mobile(rng: &mut Rng) -> String {
+    let prefixes = ["13", "15", "18", "17", "19", "16"];
+    format!(
+        "{}{}{:08}",
+        rng.pick(&prefixes),
+        rng.below(10),
+        rng.below(100_000_000)
+    )
+}
+
+/// A valid 18-digit ID number for someone born between 1950 and 2004.
+pub fn id_number(rng: &mut Rng) -> String {
+    let year = 1950 + rng.below(55);
+    let month = 1 + rng.below(12);
+    let day = 1 + rng.below(28);
+    let seq = rng.below(1000);
+    let first17 = format!("{}{year}{month:02}{day:02}{seq:03}", rng.pick(REGIONS));
+    let check = id_check_digit(&first17).unwrap_or('0');
+    format!("{first17}{check}")
+}
+
+fn plate(rng: &mut Rng) -> String {
+    let tail_chars: Vec<char> = PLATE_LETTERS
+        .iter()
+        .copied()
+        .chain('0'..='9')
+        .collect();
+    if rng.chance(20) {
+        // New-energy small car: 粤B D + 5.
+        let second = rng.pick(&tail_chars);
+        format!("粤B{}{second}{:04}", rng.pick(&['D', 'F']), rng.below(10_000))
+    } else {
+        let mut s = String::from("粤B");
+        for i in 0..5 {
+            if i < 2 && rng.chance(30) {
+                s.push(*rng.pick(PLATE_LETTERS));
+            } else {
+                s.push(char::from(b'0' + u8::try_from(rng.below(10)).unwrap_or(0)));
+            }
+        }
+        s
+    }
+}
+
+fn area_text(centi: u64) -> String {
+    format!("{}.{:02}", centi / 100, centi % 100)
+}
+
+/// One unit to create.
+struct Plan {
+    building: String,
+    code: String,
+    kind: UnitKind,
+    area: String,
+}
+
+fn plan_units(spec: &DemoSpec) -> Vec<Plan> {
+    let shops = spec.units / 25;
+    let parking = spec.units / 10;
+    let flats = spec.units.saturating_sub(shops + parking);
+    let mut rng = Rng::new(spec.seed.wrapping_add(7));
+    let per_building = 144; // 2 单元 × 18 floors × 4 rooms
+    let layouts: [u64; 4] = [8956, 12530, 10288, 14375];
+    let mut plans = Vec::with_capacity(spec.units);
+    for i in 0..flats {
+        let b = i / per_building + 1;
+        let within = i % per_building;
+        let entrance = within / 72 + 1;
+        let floor = (within % 72) / 4 + 1;
+        let room = within % 4 + 1;
+        let base = layouts[room - 1];
+        let area = base + rng.below(60);
+        plans.push(Plan {
+            building: format!("{b}栋"),
+            code: format!("{b}栋{entrance}单元{floor}{room:02}"),
+            kind: UnitKind::Residence,
+            area: area_text(area),
+        });
+    }
+    for i in 0..shops {
+        plans.push(Plan {
+            building: "商业街".into(),
+            code: format!("商铺S-{:02}", i + 1),
+            kind: UnitKind::Shop,
+            area: area_text(3000 + rng.below(12_000)),
+        });
+    }
+    for i in 0..parking {
+        plans.push(Plan {
+            building: "地下车库".into(),
+            code: format!("车位B1-{:03}", i + 1),
+            kind: UnitKind::Parking,
+            area: area_text(1250 + rng.below(250)),
+        });
+    }
+    plans
+}
+
+fn person(rng: &mut Rng, gaps: bool) -> PersonForm {
+    PersonForm {
+        name: name(rng),
+        phone: if gaps && rng.chance(3) { String::new() } else { mobile(rng) },
+        id_number: if gaps && rng.chance(4) { String::new() } else { id_number(rng) },
+        note: String::new(),
+    }
+}
+
+/// Fills an empty database with the demo office. Returns the supervisor who "did" it all.
+pub fn generate(store: &mut Store, spec: &DemoSpec) -> StoreResult<Actor> {
+    let supervisor = store.setup_office(
+        &Office {
+            name: "幸福里小区物业服务中心".into(),
+            address: "深圳市南山区幸福路88号".into(),
+            phone: "0755-86001234".into(),
+            is_demo: true,
+        },
+        &NewOperator {
+            login: DEMO_LOGINS[0].1.into(),
+            name: "王静".into(),
+            role: Some(Role::Supervisor),
+            password: DEMO_LOGINS[0].2.into(),
+        },
+    )?;
+    store.create_operator(
+        &supervisor,
+        &NewOperator {
+            login: DEMO_LOGINS[1].1.into(),
+            name: "李晓梅".into(),
+            role: Some(Role::FrontDesk),
+            password: DEMO_LOGINS[1].2.into(),
+        },
+    )?;
+    store.set_bulk_mode(true)?;
+    let result = fill(store, &supervisor, spec);
+    store.set_bulk_mode(false)?;
+    result?;
+    Ok(supervisor)
+}
+
+fn fill(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> StoreResult<()> {
+    let mut rng = Rng::new(spec.seed);
+    let today = store.today();
+    let history_days = u64::from(spec.months.max(1)) * 30;
+    let handover_base = today
+        .checked_sub_days(Days::new(history_days + 365))
+        .unwrap_or(today);
+    for plan in plan_units(spec) {
+        let roll = rng.below(100);
+        let status = match (plan.kind, roll) {
+            (_, 0..=4) => UnitStatus::NotHandedOver,
+            (UnitKind::Parking, _) => UnitStatus::Occupied,
+            (_, 5..=14) => UnitStatus::Vacant,
+            (_, 15..=19) => UnitStatus::Decorating,
+            (_, 20..=29) => UnitStatus::Rented,
+            _ => UnitStatus::Occupied,
+        };
+        let area = if rng.chance(2) { String::new() } else { plan.area };
+        let unit_id = store.add_unit(
+            actor,
+            &UnitForm {
+                building: plan.building,
+                code: plan.code,
+                kind: plan.kind,
+                area,
+                status: UnitStatus::NotHandedOver,
+                note: String::new(),
+            },
+        )?;
+        if status == UnitStatus::NotHandedOver {
+            continue;
+        }
+        let handed = handover_base
+            .checked_add_days(Days::new(rng.below(300)))
+            .unwrap_or(handover_base);
+        populate(store, actor, &mut rng, unit_id, status, handed, today, history_days)?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn populate(
+    store: &mut Store,
+    actor: &Actor,
+    rng: &mut Rng,
+    unit_id: i64,
+    status: UnitStatus,
+    handed: NaiveDate,
+    today: NaiveDate,
+    history_days: u64,
+) -> StoreResult<()> {
+    store.hand_over(actor, unit_id, handed, status)?;
+    let owner = person(rng, true);
+    let occ = store.add_occupant(actor, unit_id, OccupantRole::Owner, &owner, handed)?;
+    let detail = store.unit_detail(unit_id)?;
+    let owner_id = detail
+        .occupants
+        .iter()
+        .find(|o| o.occupancy_id == occ)
+        .map(|o| o.person_id);
+    let kind = UnitKind::parse(&detail.unit.kind).unwrap_or(UnitKind::Residence);
+    if kind == UnitKind::Residence && status == UnitStatus::Occupied {
+        for _ in 0..rng.below(3) {
+            let mut member = person(rng, false);
+            member.id_number = String::new();
+            store.add_occupant(actor, unit_id, OccupantRole::CoResident, &member, handed)?;
+        }
+    }
+    if status == UnitStatus::Rented {
+        let lease = handed
+            .checked_add_days(Days::new(rng.below(200)))
+            .unwrap_or(handed)
+            .min(today);
+        store.add_occupant(actor, unit_id, OccupantRole::Tenant, &person(rng, true), lease)?;
+    }
+    if kind != UnitKind::Shop && status != UnitStatus::Vacant && rng.chance(45) {
+        let space = format!("B1-{:03}", 1 + rng.below(600));
+        let plate = plate(rng);
+        // A clash with an earlier random plate is simply skipped.
+        if store.add_vehicle(actor, unit_id, owner_id, &plate, &space).is_ok()
+            && rng.chance(70)
+        {
+            store.issue_card(actor, unit_id, owner_id, CardKind::CarCard, &format!("C{unit_id:05}"), handed)?;
+        }
+    }
+    if kind == UnitKind::Residence {
+        store.issue_card(actor, unit_id, owner_id, CardKind::ResidentCard, &format!("R{unit_id:05}"), handed)?;
+        if rng.chance(60) {
+            store.issue_card(actor, unit_id, None, CardKind::Intercom, &format!("D{unit_id:05}"), handed)?;
+        }
+    }
+    if rng.chance(8) {
+        let when = today
+            .checked_sub_days(Days::new(rng.below(history_days)))
+            .unwrap_or(today)
+            .max(handed);
+        let text = *rng.pick(EVENTS);
+        store.add_unit_event(actor, unit_id, when, "记事", text)?;
+    }
+    if rng.chance(2) {
+        let when = today
+            .checked_sub_days(Days::new(rng.below(history_days)))
+            .unwrap_or(today)
+            .max(handed);
+        store.transfer_ownership(actor, unit_id, when, &person(rng, false), "二手房交易")?;
+    }
+    Ok(())
+}
+
+/// Opens the demo office at `path`, generating it first when the file is new.
+pub fn open_or_create(path: &std::path::Path, clock: crate::clock::SharedClock) -> StoreResult<Store> {
+    let mut store = Store::open(path, clock)?;
+    if store.office()?.is_none() {
+        generate(&mut store, &DemoSpec::default())?;
+    }
+    Ok(store)
+}

@@ -1,0 +1,22 @@
+//! Writing the desk's records out for others: the archive workbook (and, later, the
+//! month-end archive).
+
+mod archive_xlsx;
+
+pub use archive_xlsx::write_archive_workbook;
+
+/// Why an export failed. `Display` is Chinese and names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Reading the records failed.
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+    /// The workbook could not be written.
+    #[error("无法写入 {path}：{detail}")]
+    Write {
+        /// The target file.
+        path: std::path::PathBuf,
+        /// Why.
+        detail: String,
+    },
+}

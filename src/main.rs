@@ -1,0 +1,167 @@
+//! wuye-desk: with no subcommand, opens the desk window; subcommands do admin work.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use wuye_desk::clock;
+use wuye_desk::demo::{DemoSpec, generate};
+use wuye_desk::store::Store;
+
+/// 物业前台：物业服务中心前台的桌面程序。
+#[derive(Debug, Parser)]
+#[command(name = "wuye-desk", version, about)]
+struct Cli {
+    /// 数据库文件（默认在本机数据文件夹里的 office.sqlite）
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 生成演示物业（楼栋、房屋、业主、车辆、卡片和大事记）
+    Demo {
+        /// 房屋数量（含商铺和车位）
+        #[arg(long, default_value_t = 300)]
+        units: usize,
+        /// 历史月数
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        /// 随机种子（同一种子生成同样的数据）
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// 导入业主花名册（.xlsx/.xls/.csv）
+    ImportOwners {
+        /// 花名册文件
+        file: PathBuf,
+        /// 跳过有问题的行，只导入没问题的行
+        #[arg(long)]
+        skip_bad: bool,
+        /// 记在哪位操作员名下（默认第一位主管）
+        #[arg(long)]
+        operator: Option<String>,
+    },
+}
+
+fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("cn", "wuye", "wuye-desk").map_or_else(
+        || PathBuf::from("office.sqlite"),
+        |dirs| dirs.data_dir().join("office.sqlite"),
+    )
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => run_window(cli.db.unwrap_or_else(default_db_path)),
+        Some(Command::Demo { units, months, seed }) => {
+            need_db(cli.db.as_deref()).and_then(|db| demo(&db, DemoSpec { units, months, seed }))
+        }
+        Some(Command::ImportOwners {
+            file,
+            skip_bad,
+            operator,
+        }) => need_db(cli.db.as_deref())
+            .and_then(|db| import_owners(&db, &file, skip_bad, operator.as_deref())),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn need_db(db: Option<&Path>) -> Result<PathBuf> {
+    db.map(Path::to_path_buf)
+        .context("请用 --db 指定数据库文件")
+}
+
+fn run_window(db: PathBuf) -> Result<ExitCode> {
+    let demo_path = db
+        .parent()
+        .map_or_else(|| PathBuf::from("demo.sqlite"), |p| p.join("demo.sqlite"));
+    let options = eframe::NativeOptions {
+        renderer: eframe::Renderer::Glow,
+        viewport: egui::ViewportBuilder::default()
+            .with_title("物业前台")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([960.0, 600.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "wuye-desk",
+        options,
+        Box::new(move |cc| {
+            Ok(Box::new(
+                wuye_desk::ui::DeskApp::new(&db, demo_path, clock::system()).with_creation_context(cc),
+            ))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("无法打开窗口：{e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo(db: &Path, spec: DemoSpec) -> Result<ExitCode> {
+    if db.exists() {
+        bail!("{} 已存在：演示物业只生成到新文件里", db.display());
+    }
+    let mut store = Store::open(db, clock::system())?;
+    generate(&mut store, &spec)?;
+    let units = store.unit_rows()?.len();
+    println!("已生成演示物业：{}（{} 户）", db.display(), units);
+    for (role, login, password) in wuye_desk::demo::DEMO_LOGINS {
+        println!("  {role}：登录名 {login}，密码 {password}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import_owners(db: &Path, file: &Path, skip_bad: bool, operator: Option<&str>) -> Result<ExitCode> {
+    if !db.exists() {
+        bail!("数据库文件 {} 不存在", db.display());
+    }
+    let mut store = Store::open(db, clock::system())?;
+    let actor = store.cli_operator(operator)?;
+    let checks = wuye_desk::import::preview_roster(&store, file).map_err(anyhow::Error::msg)?;
+    let mut good = Vec::new();
+    let mut rejected = 0usize;
+    for check in checks {
+        match check.result {
+            Ok(row) => good.push(row),
+            Err(reasons) => {
+                rejected += 1;
+                println!(
+                    "第{}行 {} {}：{}",
+                    check.row_no,
+                    check.unit_code,
+                    check.owner_name,
+                    reasons.join("；")
+                );
+            }
+        }
+    }
+    if rejected > 0 && !skip_bad {
+        println!("有 {rejected} 行不能导入，没有写入任何内容。改正后重试，或加 --skip-bad 只导入没问题的行。");
+        return Ok(ExitCode::FAILURE);
+    }
+    let report = store.import_roster(&actor, &good)?;
+    println!(
+        "已导入 {} 行：新建房屋 {} 户，业主 {} 人，车辆 {} 辆；跳过 {rejected} 行",
+        good.len(),
+        report.units_added,
+        report.owners_added,
+        report.vehicles_added
+    );
+    Ok(ExitCode::SUCCESS)
+}

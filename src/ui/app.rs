@@ -1,0 +1,385 @@
+//! The application: which screen is up (first start, login, the desk), the tab bar, the
+//! search box, the status line and the toasts.
+
+use super::archive::ArchiveTab;
+use super::search_box::SearchBox;
+use super::settings::SettingsTab;
+use super::start::{LoginForm, SetupForm, StartOutcome};
+use super::toast::Toasts;
+use super::{fonts, theme};
+use crate::clock::SharedClock;
+use crate::store::{Actor, Office, Store, StoreError};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The tabs of the desk, in the desk's order. Tabs of parts not built yet are absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Tab {
+    /// 业户档案.
+    #[default]
+    Archive,
+    /// 设置.
+    Settings,
+}
+
+impl Tab {
+    /// Every tab, in order.
+    pub const ALL: &'static [Self] = &[Self::Archive, Self::Settings];
+
+    /// The tab's label.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Archive => "业户档案",
+            Self::Settings => "设置",
+        }
+    }
+}
+
+/// Everything a tab needs to do its work for the person logged in.
+pub struct DeskCtx<'a> {
+    /// The database.
+    pub store: &'a mut Store,
+    /// The person logged in.
+    pub actor: &'a Actor,
+    /// The office.
+    pub office: &'a mut Office,
+    /// Where results and errors are shown.
+    pub toasts: &'a mut Toasts,
+    /// Today at the office.
+    pub today: NaiveDate,
+    /// Set when the archive changed (the search index is rebuilt).
+    pub archive_changed: bool,
+    /// Set when the file was busy (the status line says so).
+    pub busy: bool,
+}
+
+impl DeskCtx<'_> {
+    /// Shows a failed action's reason as a toast; remembers a busy file.
+    pub fn fail(&mut self, error: &StoreError) {
+        if error.is_busy() {
+            self.busy = true;
+        }
+        self.toasts.error(error.to_string());
+    }
+}
+
+/// The logged-in desk.
+struct Desk {
+    store: Store,
+    office: Office,
+    actor: Actor,
+    search: SearchBox,
+    archive: ArchiveTab,
+    settings: SettingsTab,
+    busy_seconds: f32,
+}
+
+enum Screen {
+    /// The database could not be opened: the reason, and a way out.
+    Failed { message: String },
+    /// First start: the office's details and the first supervisor.
+    Setup { store: Store, form: SetupForm },
+    /// Login.
+    Login {
+        store: Store,
+        office: Office,
+        form: LoginForm,
+    },
+    /// Working.
+    Desk(Box<Desk>),
+}
+
+/// The whole program's window.
+pub struct DeskApp {
+    clock: SharedClock,
+    demo_path: PathBuf,
+    screen: Screen,
+    toasts: Toasts,
+    tab: Tab,
+}
+
+const LAST_TAB_KEY: &str = "wuye-desk.last_tab";
+
+impl DeskApp {
+    /// Opens the database at `db_path` (creating it on first start). `demo_path` is where
+    /// the first-start screen's demo button puts the demo office.
+    #[must_use]
+    pub fn new(db_path: &Path, demo_path: PathBuf, clock: SharedClock) -> Self {
+        let screen = match Store::open(db_path, clock.clone()) {
+            Ok(store) => screen_for(store),
+            Err(e) => Screen::Failed {
+                message: e.to_string(),
+            },
+        };
+        Self {
+            clock,
+            demo_path,
+            screen,
+            toasts: Toasts::default(),
+            tab: Tab::default(),
+        }
+    }
+
+    /// For eframe: installs the font and theme and restores the last tab.
+    #[must_use]
+    pub fn with_creation_context(mut self, cc: &eframe::CreationContext<'_>) -> Self {
+        setup_context(&cc.egui_ctx);
+        if let Some(tab) = cc
+            .storage
+            .and_then(|s| eframe::get_value::<Tab>(s, LAST_TAB_KEY))
+        {
+            self.tab = tab;
+        }
+        self
+    }
+
+    /// The tab shown.
+    #[must_use]
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    /// The toasts on screen (for tests).
+    #[must_use]
+    pub fn toasts(&self) -> &Toasts {
+        &self.toasts
+    }
+
+    /// The store of the screen, when a database is open.
+    #[must_use]
+    pub fn store(&self) -> Option<&Store> {
+        match &self.screen {
+            Screen::Failed { .. } => None,
+            Screen::Setup { store, .. } | Screen::Login { store, .. } => Some(store),
+            Screen::Desk(desk) => Some(&desk.store),
+        }
+    }
+
+    /// The operator logged in, if any.
+    #[must_use]
+    pub fn actor(&self) -> Option<&Actor> {
+        match &self.screen {
+            Screen::Desk(desk) => Some(&desk.actor),
+            _ => None,
+        }
+    }
+
+    /// Draws one frame.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let today = self.clock.today();
+        let next = match &mut self.screen {
+            Screen::Failed { message } => failed_ui(ui, message),
+            Screen::Setup { store, form } => form.ui(ui, store, &mut self.toasts),
+            Screen::Login {
+                store,
+                office,
+                form,
+            } => form.ui(ui, store, office),
+            Screen::Desk(desk) => desk_ui(ui, desk, &mut self.tab, &mut self.toasts, today),
+        };
+        if let Some(outcome) = next {
+            self.apply(outcome);
+        }
+        self.toasts.show(&ctx);
+    }
+
+    fn apply(&mut self, outcome: StartOutcome) {
+        let screen = std::mem::replace(
+            &mut self.screen,
+            Screen::Failed {
+                message: String::new(),
+            },
+        );
+        self.screen = match (outcome, screen) {
+            (StartOutcome::LoggedIn(actor), Screen::Setup { store, .. } | Screen::Login { store, .. }) => {
+                match store.office() {
+                    Ok(Some(office)) => {
+                        self.toasts.info(format!("{}，欢迎使用物业前台", actor.name));
+                        Screen::Desk(Box::new(Desk::new(store, office, actor, &mut self.toasts)))
+                    }
+                    Ok(None) => screen_for(store),
+                    Err(e) => Screen::Failed {
+                        message: e.to_string(),
+                    },
+                }
+            }
+            (StartOutcome::OpenDemo, _) => match crate::demo::open_or_create(&self.demo_path, self.clock.clone()) {
+                Ok(store) => {
+                    self.toasts.info(format!("已打开演示物业：{}", self.demo_path.display()));
+                    screen_for(store)
+                }
+                Err(e) => Screen::Failed {
+                    message: format!("无法打开演示物业：{e}"),
+                },
+            },
+            (StartOutcome::OpenFile(path), _) => match Store::open(&path, self.clock.clone()) {
+                Ok(store) => screen_for(store),
+                Err(e) => Screen::Failed {
+                    message: e.to_string(),
+                },
+            },
+            (StartOutcome::Logout, Screen::Desk(desk)) => screen_for(desk.store),
+            (StartOutcome::Quit, screen) => {
+                std::process::exit(if matches!(screen, Screen::Failed { .. }) { 1 } else { 0 });
+            }
+            (_, screen) => screen,
+        };
+    }
+}
+
+fn screen_for(store: Store) -> Screen {
+    match store.office() {
+        Ok(Some(office)) => Screen::Login {
+            store,
+            office,
+            form: LoginForm::default(),
+        },
+        Ok(None) => Screen::Setup {
+            store,
+            form: SetupForm::default(),
+        },
+        Err(e) => Screen::Failed {
+            message: e.to_string(),
+        },
+    }
+}
+
+/// Installs the shipped font and the light theme on a context.
+pub fn setup_context(ctx: &egui::Context) {
+    fonts::install(ctx);
+    theme::apply(ctx);
+}
+
+impl eframe::App for DeskApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        DeskApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, LAST_TAB_KEY, &self.tab);
+    }
+}
+
+fn failed_ui(ui: &mut egui::Ui, message: &str) -> Option<StartOutcome> {
+    let mut outcome = None;
+    egui::CentralPanel::default_margins().show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space(80.0);
+            ui.heading("无法打开数据库");
+            ui.add_space(12.0);
+            ui.label(egui::RichText::new(message).color(theme::ERROR));
+            ui.add_space(16.0);
+            if ui.button("选择其他数据库文件…").clicked()
+                && let Some(path) = rfd::FileDialog::new()
+                    .add_filter("物业前台数据库", &["sqlite", "db"])
+                    .pick_file()
+            {
+                outcome = Some(StartOutcome::OpenFile(path));
+            }
+            if ui.button("退出").clicked() {
+                outcome = Some(StartOutcome::Quit);
+            }
+        });
+    });
+    outcome
+}
+
+impl Desk {
+    fn new(store: Store, office: Office, actor: Actor, toasts: &mut Toasts) -> Self {
+        let mut desk = Self {
+            store,
+            office,
+            actor,
+            search: SearchBox::default(),
+            archive: ArchiveTab::default(),
+            settings: SettingsTab::default(),
+            busy_seconds: 0.0,
+        };
+        desk.search.rebuild(&desk.store, toasts);
+        desk
+    }
+}
+
+fn desk_ui(
+    ui: &mut egui::Ui,
+    desk: &mut Desk,
+    tab: &mut Tab,
+    toasts: &mut Toasts,
+    today: NaiveDate,
+) -> Option<StartOutcome> {
+    let mut outcome = None;
+    let mut jump = None;
+    egui::Panel::top("tab_bar").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(&desk.office.name).strong().color(theme::ACCENT));
+            ui.separator();
+            for t in Tab::ALL {
+                if ui.selectable_label(*tab == *t, t.label()).clicked() {
+                    *tab = *t;
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("退出登录").clicked() {
+                    outcome = Some(StartOutcome::Logout);
+                }
+                jump = desk.search.ui(ui);
+            });
+        });
+        ui.add_space(2.0);
+    });
+    egui::Panel::bottom("status_line")
+        .frame(egui::Frame::side_top_panel(ui.style()).fill(theme::STATUS_BG))
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(format!("操作员：{}（{}）", desk.actor.name, desk.actor.role));
+                ui.separator();
+                let path = desk
+                    .store
+                    .path()
+                    .map_or_else(|| "内存数据库".to_string(), |p| p.display().to_string());
+                ui.label(format!("数据库：{path}"));
+                if desk.busy_seconds > 0.0 {
+                    ui.separator();
+                    ui.label(
+                        egui::RichText::new("数据库文件正被另一个程序使用，刚才的操作没有保存")
+                            .color(theme::ERROR),
+                    );
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(today.format("%Y-%m-%d").to_string());
+                });
+            });
+        });
+    if let Some(unit_id) = jump {
+        *tab = Tab::Archive;
+        desk.archive.select_unit(&desk.store, unit_id, toasts);
+    }
+    let mut ctx = DeskCtx {
+        store: &mut desk.store,
+        actor: &desk.actor,
+        office: &mut desk.office,
+        toasts,
+        today,
+        archive_changed: false,
+        busy: false,
+    };
+    egui::CentralPanel::default_margins().show(ui, |ui| match tab {
+        Tab::Archive => desk.archive.ui(ui, &mut ctx),
+        Tab::Settings => desk.settings.ui(ui, &mut ctx),
+    });
+    let (changed, busy) = (ctx.archive_changed, ctx.busy);
+    if changed {
+        desk.search.rebuild(&desk.store, toasts);
+    }
+    if busy {
+        desk.busy_seconds = 30.0;
+    } else if desk.busy_seconds > 0.0 {
+        desk.busy_seconds -= ui.input(|i| i.stable_dt).min(0.1);
+        ui.ctx().request_repaint_after(std::time::Duration::from_millis(500));
+    }
+    outcome
+}

@@ -1,0 +1,16 @@
+//! The window: the only place that uses egui.
+
+pub mod app;
+pub mod archive;
+pub mod archive_forms;
+pub mod archive_import;
+pub mod date_picker;
+pub mod fonts;
+pub mod search_box;
+pub mod settings;
+pub mod start;
+pub mod theme;
+pub mod toast;
+pub mod widgets;
+
+pub use app::{DeskApp, Tab, setup_context};

@@ -1,0 +1,87 @@
+//! Small shared widgets: labelled fields with their reason beside them, and combos.
+
+use super::theme;
+use crate::domain::forms::FieldErrors;
+
+/// A labelled single-line text field in a two-column grid row, with the reason shown next
+/// to it when the value is not acceptable. The label is also the field's accessible name.
+pub fn field_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    error: Option<&str>,
+) -> egui::Response {
+    let label_response = ui.label(label);
+    let response = ui
+        .horizontal(|ui| {
+            let r = ui
+                .add(egui::TextEdit::singleline(value).desired_width(220.0))
+                .labelled_by(label_response.id);
+            if let Some(reason) = error {
+                ui.label(egui::RichText::new(reason).color(theme::ERROR));
+            }
+            r
+        })
+        .inner;
+    ui.end_row();
+    response
+}
+
+/// A labelled password field in a grid row.
+pub fn password_row(ui: &mut egui::Ui, label: &str, value: &mut String, error: Option<&str>) -> egui::Response {
+    let label_response = ui.label(label);
+    let response = ui
+        .horizontal(|ui| {
+            let r = ui
+                .add(egui::TextEdit::singleline(value).password(true).desired_width(220.0))
+                .labelled_by(label_response.id);
+            if let Some(reason) = error {
+                ui.label(egui::RichText::new(reason).color(theme::ERROR));
+            }
+            r
+        })
+        .inner;
+    ui.end_row();
+    response
+}
+
+/// A labelled choice among words (住宅/店面/车位 …) in a grid row.
+pub fn choice_row<T: Copy + PartialEq + std::fmt::Display>(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut T,
+    choices: &[T],
+) {
+    ui.label(label);
+    egui::ComboBox::from_id_salt(label)
+        .selected_text(value.to_string())
+        .show_ui(ui, |ui| {
+            for choice in choices {
+                ui.selectable_value(value, *choice, choice.to_string());
+            }
+        });
+    ui.end_row();
+}
+
+/// The reason to show for a field: always after a save attempt, else only once something
+/// has been typed (an empty required field is not an error until the person tries to save).
+#[must_use]
+pub fn shown_error<'a>(errors: &'a FieldErrors, field: &str, value: &str, tried: bool) -> Option<&'a str> {
+    if tried || !value.trim().is_empty() {
+        errors.get(field)
+    } else {
+        None
+    }
+}
+
+/// A section heading inside a tab.
+pub fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(6.0);
+    ui.label(egui::RichText::new(title).strong().size(16.0).color(theme::ACCENT));
+    ui.separator();
+}
+
+/// Secondary text.
+pub fn muted(ui: &mut egui::Ui, text: impl Into<String>) {
+    ui.label(egui::RichText::new(text.into()).color(theme::MUTED));
+}

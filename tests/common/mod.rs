@@ -1,0 +1,53 @@
+//! Shared helpers for the integration tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)]
+
+use chrono::{NaiveDate, NaiveDateTime};
+use std::sync::Arc;
+use wuye_desk::clock::{FixedClock, SharedClock};
+use wuye_desk::store::{Actor, NewOperator, Office, Store};
+
+/// 2026-11-27 09:30, the day these tests live on.
+pub fn clock() -> SharedClock {
+    Arc::new(FixedClock(at("2026-11-27 09:30:00")))
+}
+
+pub fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+}
+
+pub fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+pub fn office() -> Office {
+    Office {
+        name: "测试小区物业服务中心".into(),
+        address: "测试路1号".into(),
+        phone: "0755-86001234".into(),
+        is_demo: false,
+    }
+}
+
+/// A fresh in-memory office with a supervisor (zhuguan / secret1).
+pub fn store() -> (Store, Actor) {
+    let mut store = Store::open_in_memory(clock()).unwrap();
+    let actor = store
+        .setup_office(
+            &office(),
+            &NewOperator {
+                login: "zhuguan".into(),
+                name: "王主管".into(),
+                role: None,
+                password: "secret1".into(),
+            },
+        )
+        .unwrap();
+    (store, actor)
+}
+
+/// A valid ID number built from the first 17 digits.
+pub fn id(first17: &str) -> String {
+    let c = wuye_desk::domain::idcard::id_check_digit(first17).unwrap();
+    format!("{first17}{c}")
+}
