@@ -35,10 +35,7 @@ pub fn parse_area(s: &str) -> Result<i64, String> {
         return Err("面积必须大于0".to_string());
     }
     let t = t.strip_prefix('+').unwrap_or(t);
-    let (int_part, frac_part) = match t.split_once('.') {
-        Some((i, f)) => (i, f),
-        None => (t, ""),
-    };
+    let (int_part, frac_part) = t.split_once('.').unwrap_or((t, ""));
     let digits_ok = |p: &str| p.chars().all(|c| c.is_ascii_digit());
     if (int_part.is_empty() && frac_part.is_empty())
         || !digits_ok(int_part)

@@ -11,16 +11,12 @@ const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3
 ///
 /// Returns `None` unless `first17` is exactly 17 ASCII digits.
 pub fn id_check_digit(first17: &str) -> Option<char> {
-    let mut sum = 0u32;
-    let mut count = 0usize;
-    for c in first17.chars() {
-        let d = c.to_digit(10)?;
-        let w = WEIGHTS.get(count)?;
-        sum += d * w;
-        count += 1;
-    }
-    if count != WEIGHTS.len() {
+    if first17.chars().count() != WEIGHTS.len() {
         return None;
+    }
+    let mut sum = 0u32;
+    for (c, w) in first17.chars().zip(WEIGHTS) {
+        sum += c.to_digit(10)? * w;
     }
     CHECK_CHARS.get((sum % 11) as usize).copied()
 }

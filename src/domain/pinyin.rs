@@ -13,12 +13,12 @@ pub fn initials(s: &str) -> String {
         let c = to_half_width(c);
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
-        } else if let Some(py) = c.to_pinyin() {
-            if let Some(first) = py.first_letter().chars().next() {
-                if first.is_ascii_alphabetic() {
-                    out.push(first.to_ascii_lowercase());
-                }
-            }
+        } else if let Some(first) = c
+            .to_pinyin()
+            .and_then(|py| py.first_letter().chars().next())
+            .filter(char::is_ascii_alphabetic)
+        {
+            out.push(first.to_ascii_lowercase());
         }
     }
     out

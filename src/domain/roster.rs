@@ -102,7 +102,7 @@ pub const UNIT_STATUSES: [&str; 5] = ["未交房", "空置", "装修中", "已�
 const MAX_NAME_CHARS: usize = 20;
 
 /// Field slots used while mapping headers.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Field {
     UnitCode,
     OwnerName,
@@ -158,17 +158,17 @@ fn clean_header(h: &str) -> String {
 /// columns mean the same field the first one counts. Fails with a Chinese message
 /// naming the missing column when 房号 or 业主姓名 cannot be found.
 pub fn map_headers(headers: &[String]) -> Result<ColumnMap, String> {
-    let mut found: HashMap<u8, usize> = HashMap::new();
+    let mut found: HashMap<Field, usize> = HashMap::new();
     for (col, h) in headers.iter().enumerate() {
         let h = clean_header(h);
         if let Some((field, _)) = SYNONYMS
             .iter()
             .find(|(_, names)| names.contains(&h.as_str()))
         {
-            found.entry(*field as u8).or_insert(col);
+            found.entry(*field).or_insert(col);
         }
     }
-    let get = |f: Field| found.get(&(f as u8)).copied();
+    let get = |f: Field| found.get(&f).copied();
     let unit_code = get(Field::UnitCode);
     let owner_name = get(Field::OwnerName);
     let (unit_code, owner_name) = match (unit_code, owner_name) {

@@ -163,20 +163,24 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// A float without a trailing `.0` and never in scientific notation: integral values
-/// go through `i64` / `u64`, others use the shortest exact decimal (`89.5`).
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    clippy::cast_precision_loss
-)]
+/// A float as text, without a trailing `.0` and never in scientific notation.
+///
+/// Integral values are written with the fewest significant digits that identify the
+/// float, padded with zeros: an 18-digit ID stored as a number (Excel keeps 15 digits)
+/// reads `440305198503012000`, not `4.40305198503012e17` nor `440305198503011968`.
+/// Other values use the shortest exact decimal (`89.5`).
 fn float_text(f: f64) -> String {
     if f.is_finite() && f.fract() == 0.0 {
-        if f.abs() < 9.2e18 {
-            return (f as i64).to_string();
-        }
-        if f > 0.0 && f < 1.8e19 {
-            return (f as u64).to_string();
+        let sci = format!("{:e}", f.abs());
+        if let Some((mantissa, exp)) = sci.split_once('e')
+            && let Ok(exp) = exp.parse::<usize>()
+        {
+            let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+            let frac_len = digits.len().saturating_sub(1);
+            if exp >= frac_len {
+                let sign = if f < 0.0 { "-" } else { "" };
+                return format!("{sign}{digits}{}", "0".repeat(exp - frac_len));
+            }
         }
     }
     // Rust's `Display` for f64 never uses exponent notation.
@@ -212,31 +216,57 @@ fn decode_csv_bytes(bytes: &[u8]) -> Option<String> {
 /// Parses CSV text. Row numbers follow Excel: blank lines count as rows, a quoted
 /// cell spanning several lines stays one row.
 fn parse_csv(text: &str, file: &str) -> Result<Vec<TableRow>, ImportError> {
+    let row_numbers = csv_row_numbers(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    let mut row_no = 0usize;
-    // Line just after the previous record (1-based), to count skipped blank lines.
-    let mut next_line = 1u64;
-    for record in reader.records() {
+    for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ImportError::Csv {
             file: file.to_string(),
             line: e.position().map_or(0, csv::Position::line),
             message: e.to_string(),
         })?;
-        let line = record.position().map_or(next_line, csv::Position::line);
-        let blanks = line.saturating_sub(next_line);
-        row_no += usize::try_from(blanks).unwrap_or(0) + 1;
-        let inner_newlines: usize = record.iter().map(|f| f.matches('\n').count()).sum();
-        next_line = line + u64::try_from(inner_newlines).unwrap_or(0) + 1;
         rows.push(TableRow {
-            row_no,
+            row_no: row_numbers.get(i).copied().unwrap_or(i + 1),
             cells: record.iter().map(str::to_string).collect(),
         });
     }
     Ok(rows)
+}
+
+/// The Excel row number of every non-blank CSV record, in order. The csv reader skips
+/// empty lines, so they are counted here with a small quote-aware scan.
+fn csv_row_numbers(text: &str) -> Vec<usize> {
+    let mut numbers = Vec::new();
+    let mut row = 1usize;
+    let mut in_quotes = false;
+    let mut blank = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                in_quotes = !in_quotes;
+                blank = false;
+            }
+            '\r' | '\n' if !in_quotes => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                if !blank {
+                    numbers.push(row);
+                }
+                row += 1;
+                blank = true;
+            }
+            _ => blank = false,
+        }
+    }
+    if !blank {
+        numbers.push(row);
+    }
+    numbers
 }
 
 #[cfg(test)]
@@ -251,11 +281,13 @@ mod tests {
         format!("{first17}{}", id_check_digit(first17).unwrap())
     }
 
-    /// A valid ID number that is exactly representable as an f64 (a multiple of 16).
-    fn float_safe_id() -> String {
-        (0..10_000)
-            .map(|seq| id(&format!("4403051985031{seq:04}")))
-            .find(|s| !s.ends_with('X') && s.parse::<u64>().unwrap() % 16 == 0)
+    /// A valid ID number ending in `000`, which survives Excel's 15 significant
+    /// digits when typed as a number.
+    fn number_safe_id() -> String {
+        (1..=28)
+            .flat_map(|day| (0..10).map(move |n| format!("440305198503{day:02}{n}00")))
+            .map(|first17| id(&first17))
+            .find(|s| s.ends_with("000"))
             .unwrap()
     }
 
@@ -275,7 +307,7 @@ mod tests {
         assert_eq!(t.rows.len(), 2);
         assert_eq!(cells(&t, 0), vec!["3栋101", "张三", "多行\n备注"]);
         assert_eq!(t.rows[0].row_no, 2);
-        // Blank line is row 3 in Excel; the short row is kept as is.
+        // The blank line is row 3 in Excel; the short row is kept as is.
         assert_eq!(t.rows[1].row_no, 4);
         assert_eq!(cells(&t, 1), vec!["3栋102", "李四"]);
     }
@@ -291,7 +323,7 @@ mod tests {
             std::str::from_utf8(&bytes).is_err(),
             "test data must not be UTF-8"
         );
-        std::fs::write(&path, &bytes).unwrap();
+        std::fs::write(&path, bytes).unwrap();
         let t = read_table(&path).unwrap();
         assert_eq!(t.headers, vec!["房号", "业主姓名", "车牌"]);
         assert_eq!(cells(&t, 0), vec!["3栋101", "张三丰", "粤B12345"]);
@@ -340,7 +372,7 @@ mod tests {
     fn xlsx_cells_become_text() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("名册.xlsx");
-        let exact_id = float_safe_id();
+        let exact_id = number_safe_id();
         let text_id = id("11010119900307451");
 
         let mut wb = Workbook::new();
@@ -379,12 +411,17 @@ mod tests {
         ws.write_string(5, 3, &text_id).unwrap();
         ws.write_number(5, 4, 120.0).unwrap();
         ws.write_number(5, 5, 0.1 + 0.2).unwrap();
+        // A normal ID typed as a number: Excel keeps 15 significant digits.
+        ws.write_string(6, 1, "3栋2单元903").unwrap();
+        ws.write_string(6, 2, "王五").unwrap();
+        ws.write_number(6, 3, text_id.parse::<f64>().unwrap())
+            .unwrap();
         wb.save(&path).unwrap();
 
         let t = read_table(&path).unwrap();
         assert_eq!(t.headers[0], "");
         assert_eq!(&t.headers[1..], &headers);
-        assert_eq!(t.rows.len(), 3);
+        assert_eq!(t.rows.len(), 4);
         assert_eq!(t.rows[0].row_no, 4);
         assert_eq!(
             cells(&t, 0),
@@ -405,14 +442,21 @@ mod tests {
             &["3栋2单元902", "李四", text_id.as_str(), "120"]
         );
         assert_eq!(t.rows[2].cells[5], "0.30000000000000004");
+        let long = &t.rows[3].cells[3];
+        assert_eq!(long.len(), 18, "not scientific notation: {long}");
+        assert!(long.chars().all(|c| c.is_ascii_digit()));
+        assert_eq!(long[..15], text_id[..15]);
 
         // The table goes straight into the roster check.
         let checks = check_roster(&t).unwrap();
-        assert_eq!(checks.len(), 2);
+        assert_eq!(checks.len(), 3);
         let first = checks[0].result.as_ref().unwrap();
         assert_eq!(first.id_number.as_deref(), Some(exact_id.as_str()));
         assert_eq!(first.area_centi_m2, Some(8950));
         assert_eq!(checks[1].result.as_ref().unwrap().id_number, Some(text_id));
+        let reasons = checks[2].result.clone().unwrap_err();
+        assert_eq!(reasons.len(), 1);
+        assert!(reasons[0].starts_with("身份证号："), "{reasons:?}");
     }
 
     #[test]
@@ -427,6 +471,10 @@ mod tests {
         assert_eq!(float_text(0.0), "0");
         assert_eq!(float_text(1e-7), "0.0000001");
         assert_eq!(float_text(1e19), "10000000000000000000");
+        assert_eq!(float_text(440_305_198_503_011_968.0), "440305198503012000");
+        assert_eq!(float_text(13_812_345_678.0), "13812345678");
+        assert_eq!(float_text(9_007_199_254_740_993.0), "9007199254740992");
+        assert_eq!(float_text(-0.0), "0");
     }
 
     #[test]

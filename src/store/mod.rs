@@ -35,17 +35,21 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The sections of `schema.sql`: (version, SQL that upgrades version-1 to version).
 #[must_use]
 pub fn schema_versions() -> Vec<(i64, &'static str)> {
+    const MARKER: &str = "-- @version ";
     let mut out: Vec<(i64, &'static str)> = Vec::new();
-    let marker = "-- @version ";
-    let mut rest = SCHEMA_SQL;
-    while let Some(pos) = rest.find(marker) {
-        let after = &rest[pos + marker.len()..];
-        let line_end = after.find('\n').unwrap_or(after.len());
-        let version = after[..line_end].trim().parse::<i64>().unwrap_or(0);
-        let body_start = &after[line_end..];
-        let body_end = body_start.find(marker).unwrap_or(body_start.len());
-        out.push((version, &body_start[..body_end]));
-        rest = &body_start[body_end..];
+    let mut current: Option<(i64, usize)> = None;
+    let mut offset = 0;
+    for line in SCHEMA_SQL.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(MARKER) {
+            if let Some((version, start)) = current {
+                out.push((version, &SCHEMA_SQL[start..offset]));
+            }
+            current = Some((rest.trim().parse().unwrap_or(0), offset + line.len()));
+        }
+        offset += line.len();
+    }
+    if let Some((version, start)) = current {
+        out.push((version, &SCHEMA_SQL[start..]));
     }
     out
 }

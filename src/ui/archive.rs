@@ -174,7 +174,7 @@ impl ArchiveTab {
     fn units_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>) {
         egui::Panel::left("unit_list")
             .resizable(true)
-            .default_size(560.0)
+            .default_size(640.0)
             .min_size(380.0)
             .show(ui, |ui| self.list_ui(ui, ctx));
         egui::CentralPanel::default_margins().show(ui, |ui| {
@@ -187,6 +187,7 @@ impl ArchiveTab {
     fn list_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>) {
         ui.horizontal(|ui| {
             let building = self.filter_building.clone().unwrap_or_else(|| "全部楼栋".into());
+            let label = ui.label("楼栋");
             egui::ComboBox::from_id_salt("filter_building")
                 .selected_text(building)
                 .show_ui(ui, |ui| {
@@ -194,8 +195,11 @@ impl ArchiveTab {
                     for b in &self.buildings {
                         ui.selectable_value(&mut self.filter_building, Some(b.clone()), b);
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             let status = self.filter_status.map_or("全部状态", UnitStatus::as_str);
+            let label = ui.label("状态");
             egui::ComboBox::from_id_salt("filter_status")
                 .selected_text(status)
                 .show_ui(ui, |ui| {
@@ -203,7 +207,9 @@ impl ArchiveTab {
                     for s in UnitStatus::ALL {
                         ui.selectable_value(&mut self.filter_status, Some(*s), s.as_str());
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             let label = ui.label("筛选");
             ui.add(
                 egui::TextEdit::singleline(&mut self.filter_text)
@@ -222,16 +228,17 @@ impl ArchiveTab {
         } else {
             None
         };
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         let mut table = TableBuilder::new(ui)
             .id_salt("units_table")
             .striped(true)
             .sense(egui::Sense::click())
-            .column(Column::auto().at_least(130.0))
-            .column(Column::auto().at_least(40.0))
-            .column(Column::auto().at_least(70.0))
-            .column(Column::auto().at_least(52.0))
-            .column(Column::auto().at_least(70.0))
-            .column(Column::remainder())
+            .column(Column::initial(130.0).at_least(90.0).clip(true))
+            .column(Column::initial(40.0))
+            .column(Column::initial(72.0))
+            .column(Column::initial(56.0))
+            .column(Column::initial(80.0).clip(true))
+            .column(Column::remainder().at_least(110.0))
             .min_scrolled_height(200.0);
         if let Some(row) = scroll_row {
             table = table.scroll_to_row(row, Some(egui::Align::Center));
@@ -418,6 +425,7 @@ impl ArchiveTab {
             return;
         };
         ui.label(format!("共 {} 处缺项（每季度核对一次档案，补齐电话、身份证号和面积）", gaps.len()));
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         let mut open = None;
         TableBuilder::new(ui)
             .id_salt("gaps_table")

@@ -419,7 +419,7 @@ fn person_rows(ui: &mut egui::Ui, person: &mut PersonForm, err: &dyn Fn(&str, &s
 }
 
 fn holder_row(ui: &mut egui::Ui, holder: &mut Option<i64>, people: &[(i64, String)]) {
-    ui.label("持有人");
+    let label = ui.label("持有人");
     let current = holder
         .and_then(|id| people.iter().find(|(p, _)| *p == id))
         .map_or("（不指定）", |(_, n)| n.as_str());
@@ -428,6 +428,8 @@ fn holder_row(ui: &mut egui::Ui, holder: &mut Option<i64>, people: &[(i64, Strin
         for (id, name) in people {
             ui.selectable_value(holder, Some(*id), name);
         }
-    });
+    })
+    .response
+    .labelled_by(label.id);
     ui.end_row();
 }

@@ -74,6 +74,7 @@ impl ImportView {
             return true;
         }
         let Some(checks) = &self.checks else { return false };
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         TableBuilder::new(ui)
             .id_salt("import_preview")
             .striped(true)

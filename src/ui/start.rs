@@ -3,7 +3,7 @@
 
 use super::theme;
 use super::toast::Toasts;
-use super::widgets::{field_row, password_row};
+use super::widgets::{centered, field_row, password_row};
 use crate::demo::DEMO_LOGINS;
 use crate::store::{Actor, NewOperator, Office, Store, StoreError};
 
@@ -54,7 +54,7 @@ impl SetupForm {
                 .iter()
                 .map(|f| err(f))
                 .collect();
-            ui.vertical_centered(|ui| {
+            centered(ui, 560.0, |ui| {
                 egui::Grid::new("setup_grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
                     field_row(ui, "物业名称", &mut self.office.name, errors[0].as_deref());
                     field_row(ui, "地址", &mut self.office.address, None);
@@ -122,10 +122,12 @@ impl LoginForm {
                 ui.label("物业前台 · 请登录");
                 ui.add_space(16.0);
                 let mut enter = false;
-                egui::Grid::new("login_grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
-                    field_row(ui, "登录名", &mut self.login, None);
-                    let r = password_row(ui, "密码", &mut self.password, None);
-                    enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                centered(ui, 300.0, |ui| {
+                    egui::Grid::new("login_grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
+                        field_row(ui, "登录名", &mut self.login, None);
+                        let r = password_row(ui, "密码", &mut self.password, None);
+                        enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    });
                 });
                 ui.add_space(8.0);
                 if ui.button("登录").clicked() || enter {

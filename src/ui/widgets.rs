@@ -52,14 +52,16 @@ pub fn choice_row<T: Copy + PartialEq + std::fmt::Display>(
     value: &mut T,
     choices: &[T],
 ) {
-    ui.label(label);
+    let label_response = ui.label(label);
     egui::ComboBox::from_id_salt(label)
         .selected_text(value.to_string())
         .show_ui(ui, |ui| {
             for choice in choices {
                 ui.selectable_value(value, *choice, choice.to_string());
             }
-        });
+        })
+        .response
+        .labelled_by(label_response.id);
     ui.end_row();
 }
 
@@ -84,4 +86,18 @@ pub fn section(ui: &mut egui::Ui, title: &str) {
 /// Secondary text.
 pub fn muted(ui: &mut egui::Ui, text: impl Into<String>) {
     ui.label(egui::RichText::new(text.into()).color(theme::MUTED));
+}
+
+/// Lays out a form of about `width` points in the middle of the available width.
+pub fn centered<R>(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    let margin = ((ui.available_width() - width) / 2.0).max(0.0);
+    ui.horizontal(|ui| {
+        ui.add_space(margin);
+        ui.vertical(|ui| {
+            ui.set_max_width(width);
+            add(ui)
+        })
+        .inner
+    })
+    .inner
 }
