@@ -21,7 +21,15 @@ fn clock() -> wuye_desk::clock::SharedClock {
 fn demo_office(dir: &std::path::Path) -> Store {
     let path = dir.join("bench.sqlite");
     let mut store = Store::open(&path, clock()).expect("open");
-    generate(&mut store, &DemoSpec { units: 5000, months: 36, seed: 1 }).expect("demo");
+    generate(
+        &mut store,
+        &DemoSpec {
+            units: 5000,
+            months: 36,
+            seed: 1,
+        },
+    )
+    .expect("demo");
     store
 }
 
@@ -40,7 +48,11 @@ fn roster(rows: usize) -> Table {
                 format!("139{:08}", i),
                 id_number(&mut rng),
                 format!("{}.{:02}", 60 + i % 90, i % 100),
-                if i % 3 == 0 { format!("粤C{:05}", i) } else { String::new() },
+                if i % 3 == 0 {
+                    format!("粤C{:05}", i)
+                } else {
+                    String::new()
+                },
             ],
         })
         .collect();
@@ -57,7 +69,10 @@ fn benches(c: &mut Criterion) {
         .iter()
         .map(|e| e.people.len())
         .sum();
-    println!("demo office: {} units, {people} current people", index.len());
+    println!(
+        "demo office: {} units, {people} current people",
+        index.len()
+    );
 
     let mut group = c.benchmark_group("archive");
     group.bench_function("search keystroke over 5000 units (\"zsf\")", |b| {
@@ -86,7 +101,10 @@ fn benches(c: &mut Criterion) {
                 let mut s = Store::open(&path, clock()).expect("open");
                 let actor = s
                     .setup_office(
-                        &wuye_desk::store::Office { name: "基准".into(), ..Default::default() },
+                        &wuye_desk::store::Office {
+                            name: "基准".into(),
+                            ..Default::default()
+                        },
                         &wuye_desk::store::NewOperator {
                             login: "a".into(),
                             name: "甲".into(),
@@ -99,7 +117,8 @@ fn benches(c: &mut Criterion) {
             },
             |(mut s, actor)| {
                 let mut checks = check_roster(&table).expect("check");
-                s.check_roster_against_archive(&mut checks).expect("archive check");
+                s.check_roster_against_archive(&mut checks)
+                    .expect("archive check");
                 let good: Vec<_> = checks.into_iter().filter_map(|c| c.result.ok()).collect();
                 black_box(s.import_roster(&actor, &good).expect("import"))
             },

@@ -79,17 +79,18 @@ const SURNAMES: &[&str] = &[
 ];
 const GIVEN: &[&str] = &[
     "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
-    "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "红", "建国", "志强", "海燕", "小红",
-    "丹", "萍", "鹏", "辉", "玲", "宇", "浩", "凯", "婷", "雪", "琳", "晨", "欣怡", "子涵", "梓轩",
-    "思远", "雨桐", "俊杰", "嘉怡", "晓东", "春梅", "国庆", "德明", "玉兰", "志明", "丽华", "三丰",
+    "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "红", "建国", "志强", "海燕",
+    "小红", "丹", "萍", "鹏", "辉", "玲", "宇", "浩", "凯", "婷", "雪", "琳", "晨", "欣怡", "子涵",
+    "梓轩", "思远", "雨桐", "俊杰", "嘉怡", "晓东", "春梅", "国庆", "德明", "玉兰", "志明", "丽华",
+    "三丰",
 ];
 const REGIONS: &[&str] = &[
     "440305", "440304", "440303", "440306", "440307", "430102", "360102", "420102", "110101",
     "310104", "510104", "450102", "350203", "441302", "445202", "440104",
 ];
 const PLATE_LETTERS: &[char] = &[
-    'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'M', 'N', 'P', 'Q', 'R', 'S', 'T',
-    'U', 'V', 'W', 'X', 'Y', 'Z',
+    'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'M', 'N', 'P', 'Q', 'R', 'S', 'T', 'U',
+    'V', 'W', 'X', 'Y', 'Z',
 ];
 const EVENTS: &[&str] = &[
     "厨房漏水，已通知工程部处理",
@@ -126,15 +127,15 @@ pub fn id_number(rng: &mut Rng) -> String {
 }
 
 fn plate(rng: &mut Rng) -> String {
-    let tail_chars: Vec<char> = PLATE_LETTERS
-        .iter()
-        .copied()
-        .chain('0'..='9')
-        .collect();
+    let tail_chars: Vec<char> = PLATE_LETTERS.iter().copied().chain('0'..='9').collect();
     if rng.chance(20) {
         // New-energy small car: 粤B D + 5.
         let second = rng.pick(&tail_chars);
-        format!("粤B{}{second}{:04}", rng.pick(&['D', 'F']), rng.below(10_000))
+        format!(
+            "粤B{}{second}{:04}",
+            rng.pick(&['D', 'F']),
+            rng.below(10_000)
+        )
     } else {
         let mut s = String::from("粤B");
         for i in 0..5 {
@@ -205,8 +206,16 @@ fn plan_units(spec: &DemoSpec) -> Vec<Plan> {
 fn person(rng: &mut Rng, gaps: bool) -> PersonForm {
     PersonForm {
         name: name(rng),
-        phone: if gaps && rng.chance(3) { String::new() } else { mobile(rng) },
-        id_number: if gaps && rng.chance(4) { String::new() } else { id_number(rng) },
+        phone: if gaps && rng.chance(3) {
+            String::new()
+        } else {
+            mobile(rng)
+        },
+        id_number: if gaps && rng.chance(4) {
+            String::new()
+        } else {
+            id_number(rng)
+        },
         note: String::new(),
     }
 }
@@ -260,7 +269,11 @@ fn fill(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> StoreResult<()> {
             (_, 20..=29) => UnitStatus::Rented,
             _ => UnitStatus::Occupied,
         };
-        let area = if rng.chance(2) { String::new() } else { plan.area };
+        let area = if rng.chance(2) {
+            String::new()
+        } else {
+            plan.area
+        };
         let unit_id = store.add_unit(
             actor,
             &UnitForm {
@@ -278,7 +291,16 @@ fn fill(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> StoreResult<()> {
         let handed = handover_base
             .checked_add_days(Days::new(rng.below(300)))
             .unwrap_or(handover_base);
-        populate(store, actor, &mut rng, unit_id, status, handed, today, history_days)?;
+        populate(
+            store,
+            actor,
+            &mut rng,
+            unit_id,
+            status,
+            handed,
+            today,
+            history_days,
+        )?;
     }
     Ok(())
 }
@@ -316,22 +338,51 @@ fn populate(
             .checked_add_days(Days::new(rng.below(200)))
             .unwrap_or(handed)
             .min(today);
-        store.add_occupant(actor, unit_id, OccupantRole::Tenant, &person(rng, true), lease)?;
+        store.add_occupant(
+            actor,
+            unit_id,
+            OccupantRole::Tenant,
+            &person(rng, true),
+            lease,
+        )?;
     }
     if kind != UnitKind::Shop && status != UnitStatus::Vacant && rng.chance(45) {
         let space = format!("B1-{:03}", 1 + rng.below(600));
         let plate = plate(rng);
         // A clash with an earlier random plate is simply skipped.
-        if store.add_vehicle(actor, unit_id, owner_id, &plate, &space).is_ok()
+        if store
+            .add_vehicle(actor, unit_id, owner_id, &plate, &space)
+            .is_ok()
             && rng.chance(70)
         {
-            store.issue_card(actor, unit_id, owner_id, CardKind::CarCard, &format!("C{unit_id:05}"), handed)?;
+            store.issue_card(
+                actor,
+                unit_id,
+                owner_id,
+                CardKind::CarCard,
+                &format!("C{unit_id:05}"),
+                handed,
+            )?;
         }
     }
     if kind == UnitKind::Residence {
-        store.issue_card(actor, unit_id, owner_id, CardKind::ResidentCard, &format!("R{unit_id:05}"), handed)?;
+        store.issue_card(
+            actor,
+            unit_id,
+            owner_id,
+            CardKind::ResidentCard,
+            &format!("R{unit_id:05}"),
+            handed,
+        )?;
         if rng.chance(60) {
-            store.issue_card(actor, unit_id, None, CardKind::Intercom, &format!("D{unit_id:05}"), handed)?;
+            store.issue_card(
+                actor,
+                unit_id,
+                None,
+                CardKind::Intercom,
+                &format!("D{unit_id:05}"),
+                handed,
+            )?;
         }
     }
     if rng.chance(8) {
@@ -353,7 +404,10 @@ fn populate(
 }
 
 /// Opens the demo office at `path`, generating it first when the file is new.
-pub fn open_or_create(path: &std::path::Path, clock: crate::clock::SharedClock) -> StoreResult<Store> {
+pub fn open_or_create(
+    path: &std::path::Path,
+    clock: crate::clock::SharedClock,
+) -> StoreResult<Store> {
     let mut store = Store::open(path, clock)?;
     if store.office()?.is_none() {
         generate(&mut store, &DemoSpec::default())?;

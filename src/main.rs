@@ -64,9 +64,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None => run_window(cli.db.unwrap_or_else(default_db_path)),
-        Some(Command::Demo { units, months, seed }) => {
-            need_db(cli.db.as_deref()).and_then(|db| demo(&db, DemoSpec { units, months, seed }))
-        }
+        Some(Command::Demo {
+            units,
+            months,
+            seed,
+        }) => need_db(cli.db.as_deref()).and_then(|db| {
+            demo(
+                &db,
+                DemoSpec {
+                    units,
+                    months,
+                    seed,
+                },
+            )
+        }),
         Some(Command::ImportOwners {
             file,
             skip_bad,
@@ -105,7 +116,8 @@ fn run_window(db: PathBuf) -> Result<ExitCode> {
         options,
         Box::new(move |cc| {
             Ok(Box::new(
-                wuye_desk::ui::DeskApp::new(&db, demo_path, clock::system()).with_creation_context(cc),
+                wuye_desk::ui::DeskApp::new(&db, demo_path, clock::system())
+                    .with_creation_context(cc),
             ))
         }),
     )
@@ -127,7 +139,12 @@ fn demo(db: &Path, spec: DemoSpec) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn import_owners(db: &Path, file: &Path, skip_bad: bool, operator: Option<&str>) -> Result<ExitCode> {
+fn import_owners(
+    db: &Path,
+    file: &Path,
+    skip_bad: bool,
+    operator: Option<&str>,
+) -> Result<ExitCode> {
     if !db.exists() {
         bail!("数据库文件 {} 不存在", db.display());
     }
@@ -152,7 +169,9 @@ fn import_owners(db: &Path, file: &Path, skip_bad: bool, operator: Option<&str>)
         }
     }
     if rejected > 0 && !skip_bad {
-        println!("有 {rejected} 行不能导入，没有写入任何内容。改正后重试，或加 --skip-bad 只导入没问题的行。");
+        println!(
+            "有 {rejected} 行不能导入，没有写入任何内容。改正后重试，或加 --skip-bad 只导入没问题的行。"
+        );
         return Ok(ExitCode::FAILURE);
     }
     let report = store.import_roster(&actor, &good)?;

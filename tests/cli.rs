@@ -18,7 +18,9 @@ fn run(cmd: &mut Command) -> (bool, String) {
 }
 
 fn data(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 #[test]
@@ -27,7 +29,9 @@ fn demo_makes_a_living_office_the_same_way_for_the_same_seed() {
     let a = dir.path().join("a.sqlite");
     let b = dir.path().join("b.sqlite");
     for path in [&a, &b] {
-        let (ok, text) = run(bin().args(["demo", "--units", "120", "--seed", "7", "--db"]).arg(path));
+        let (ok, text) = run(bin()
+            .args(["demo", "--units", "120", "--seed", "7", "--db"])
+            .arg(path));
         assert!(ok, "{text}");
         assert!(text.contains("120 户"), "{text}");
         assert!(text.contains("zhuguan"), "{text}");
@@ -54,24 +58,35 @@ fn import_owners_lists_bad_rows_and_writes_nothing_unless_told_to_skip_them() {
     let (ok, text) = run(bin().args(["demo", "--units", "10", "--db"]).arg(&db));
     assert!(ok, "{text}");
     let count = |db: &std::path::Path| {
-        let s = wuye_desk::store::Store::open(db, std::sync::Arc::new(wuye_desk::clock::SystemClock)).unwrap();
+        let s =
+            wuye_desk::store::Store::open(db, std::sync::Arc::new(wuye_desk::clock::SystemClock))
+                .unwrap();
         s.unit_rows().unwrap().len()
     };
     let before = count(&db);
 
-    let (ok, text) = run(bin().args(["import-owners", "--db"]).arg(&db).arg(data("roster_mixed.csv")));
+    let (ok, text) = run(bin()
+        .args(["import-owners", "--db"])
+        .arg(&db)
+        .arg(data("roster_mixed.csv")));
     assert!(!ok, "bad rows make it fail: {text}");
     assert!(text.contains("第"), "{text}");
     assert!(text.contains("没有写入任何内容"), "{text}");
     assert_eq!(count(&db), before);
 
-    let (ok, text) = run(bin().args(["import-owners", "--skip-bad", "--db"]).arg(&db).arg(data("roster_gbk.csv")));
+    let (ok, text) = run(bin()
+        .args(["import-owners", "--skip-bad", "--db"])
+        .arg(&db)
+        .arg(data("roster_gbk.csv")));
     assert!(ok, "{text}");
     assert!(text.contains("已导入"), "{text}");
     assert!(count(&db) > before);
 
     // The same file again: every row is now already in the archive.
-    let (ok, text) = run(bin().args(["import-owners", "--skip-bad", "--db"]).arg(&db).arg(data("roster_gbk.csv")));
+    let (ok, text) = run(bin()
+        .args(["import-owners", "--skip-bad", "--db"])
+        .arg(&db)
+        .arg(data("roster_gbk.csv")));
     assert!(ok, "{text}");
     assert!(text.contains("已在档案中"), "{text}");
 }
@@ -82,7 +97,10 @@ fn a_missing_db_argument_or_file_is_a_clear_error() {
     assert!(!ok);
     assert!(text.contains("--db"), "{text}");
     let dir = tempfile::tempdir().unwrap();
-    let (ok, text) = run(bin().args(["import-owners", "--db"]).arg(dir.path().join("none.sqlite")).arg("x.csv"));
+    let (ok, text) = run(bin()
+        .args(["import-owners", "--db"])
+        .arg(dir.path().join("none.sqlite"))
+        .arg("x.csv"));
     assert!(!ok);
     assert!(text.contains("不存在"), "{text}");
 }

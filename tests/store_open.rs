@@ -18,12 +18,19 @@ fn a_new_file_is_created_with_the_whole_schema_and_reopens() {
     {
         let store = Store::open(&path, common::clock()).unwrap();
         assert_eq!(store.schema_version().unwrap(), latest_version());
-        assert!(store.office().unwrap().is_none(), "first start has no office yet");
+        assert!(
+            store.office().unwrap().is_none(),
+            "first start has no office yet"
+        );
     }
     let conn = Connection::open(&path).unwrap();
-    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(app, APPLICATION_ID);
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     drop(conn);
     let store = Store::open(&path, common::clock()).unwrap();
@@ -100,7 +107,9 @@ fn a_file_from_a_newer_version_is_refused_and_left_untouched() {
     let before = bytes(&path);
     let err = Store::open(&path, common::clock()).unwrap_err();
     match &err {
-        StoreError::TooNew { found, supported, .. } => {
+        StoreError::TooNew {
+            found, supported, ..
+        } => {
             assert_eq!(*found, latest_version() + 1);
             assert_eq!(*supported, latest_version());
         }
@@ -188,6 +197,9 @@ fn a_second_copy_waits_then_reports_the_file_busy_without_writing() {
     // Once free, both copies write and see each other's work.
     second.add_building(&actor, "9栋").unwrap();
     first.add_building(&actor, "8栋").unwrap();
-    assert_eq!(first.buildings().unwrap(), vec!["8栋".to_string(), "9栋".to_string()]);
+    assert_eq!(
+        first.buildings().unwrap(),
+        vec!["8栋".to_string(), "9栋".to_string()]
+    );
     first.integrity_check().unwrap();
 }

@@ -132,8 +132,22 @@ fn log_in_register_an_owner_find_by_initials_and_transfer() {
     type_into(&mut h, "身份证号", "110101199003071234");
     click(&mut h, "保存");
     h.get_by_label_contains("校验位");
-    let unit = h.state().store().unwrap().unit_id_by_code("3栋2单元1502").unwrap().unwrap();
-    assert!(h.state().store().unwrap().unit_detail(unit).unwrap().occupants.is_empty());
+    let unit = h
+        .state()
+        .store()
+        .unwrap()
+        .unit_id_by_code("3栋2单元1502")
+        .unwrap()
+        .unwrap();
+    assert!(
+        h.state()
+            .store()
+            .unwrap()
+            .unit_detail(unit)
+            .unwrap()
+            .occupants
+            .is_empty()
+    );
 
     // Corrected, it is saved.
     let good_id = common::id("11010119900307123");
@@ -141,7 +155,12 @@ fn log_in_register_an_owner_find_by_initials_and_transfer() {
     retype(&mut h, "身份证号", 18, &good_id);
     click(&mut h, "保存");
     let detail = h.state().store().unwrap().unit_detail(unit).unwrap();
-    assert_eq!(detail.occupants.len(), 1, "{:?}", h.state().toasts().items());
+    assert_eq!(
+        detail.occupants.len(),
+        1,
+        "{:?}",
+        h.state().toasts().items()
+    );
     assert_eq!(detail.occupants[0].name, "张三丰");
     assert_eq!(detail.occupants[0].phone, "13800138000");
     // The list shows the ID masked.
@@ -150,7 +169,8 @@ fn log_in_register_an_owner_find_by_initials_and_transfer() {
 
     // Find them by pinyin initials.
     type_into(&mut h, "搜索", "zsf");
-    h.get_by_label_contains("3栋2单元1502    业主 张三丰").click();
+    h.get_by_label_contains("3栋2单元1502    业主 张三丰")
+        .click();
     h.run();
 
     // Transfer the unit.
@@ -159,25 +179,47 @@ fn log_in_register_an_owner_find_by_initials_and_transfer() {
     type_into(&mut h, "电话", "0755-12345678");
     click(&mut h, "确认过户");
     let detail = h.state().store().unwrap().unit_detail(unit).unwrap();
-    let current: Vec<_> = detail.occupants.iter().filter(|o| o.end_date.is_none()).collect();
+    let current: Vec<_> = detail
+        .occupants
+        .iter()
+        .filter(|o| o.end_date.is_none())
+        .collect();
     assert_eq!(current.len(), 1);
     assert_eq!(current[0].name, "李四");
-    assert!(detail.occupants.iter().any(|o| o.name == "张三丰" && o.end_reason == "过户"));
+    assert!(
+        detail
+            .occupants
+            .iter()
+            .any(|o| o.name == "张三丰" && o.end_reason == "过户")
+    );
     h.get_by_label_contains("过户：张三丰 → 李四");
     // The status line and toasts tell who did it.
-    assert!(h.state().toasts().items().iter().any(|t| t.text.contains("已保存")));
+    assert!(
+        h.state()
+            .toasts()
+            .items()
+            .iter()
+            .any(|t| t.text.contains("已保存"))
+    );
 }
 
 #[test]
 fn the_front_desk_sees_settings_read_only_and_a_supervisor_adds_an_operator() {
     let dir = tempfile::tempdir().unwrap();
     let path = prepared_office(dir.path());
-    let mut h = harness(DeskApp::new(&path, dir.path().join("demo.sqlite"), common::clock()));
+    let mut h = harness(DeskApp::new(
+        &path,
+        dir.path().join("demo.sqlite"),
+        common::clock(),
+    ));
     h.run();
     log_in(&mut h, "kefu", "123456");
     click(&mut h, "设置");
     h.get_by_label("只有主管可以修改设置。");
-    assert!(h.query_by_role_and_label(A11yRole::Button, "新增操作员").is_none());
+    assert!(
+        h.query_by_role_and_label(A11yRole::Button, "新增操作员")
+            .is_none()
+    );
     click(&mut h, "退出登录");
     log_in(&mut h, "zhuguan", "secret1");
     click(&mut h, "设置");
@@ -186,14 +228,21 @@ fn the_front_desk_sees_settings_read_only_and_a_supervisor_adds_an_operator() {
     type_into(&mut h, "初始密码", "abcdef");
     click(&mut h, "新增操作员");
     let ops = h.state().store().unwrap().operators().unwrap();
-    assert!(ops.iter().any(|o| o.login == "xiaozhang" && o.role == Role::FrontDesk));
+    assert!(
+        ops.iter()
+            .any(|o| o.login == "xiaozhang" && o.role == Role::FrontDesk)
+    );
 }
 
 #[test]
 fn first_start_asks_for_the_office_and_creates_the_supervisor() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new.sqlite");
-    let mut h = harness(DeskApp::new(&path, dir.path().join("demo.sqlite"), common::clock()));
+    let mut h = harness(DeskApp::new(
+        &path,
+        dir.path().join("demo.sqlite"),
+        common::clock(),
+    ));
     h.run();
     h.get_by_label("欢迎使用物业前台");
     type_into(&mut h, "物业名称", "阳光花园物业服务中心");
@@ -216,7 +265,11 @@ fn a_file_that_is_not_ours_shows_the_reason_in_the_window() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("笔记.txt");
     std::fs::write(&path, "hello").unwrap();
-    let mut h = harness(DeskApp::new(&path, dir.path().join("demo.sqlite"), common::clock()));
+    let mut h = harness(DeskApp::new(
+        &path,
+        dir.path().join("demo.sqlite"),
+        common::clock(),
+    ));
     h.run();
     h.get_by_label("无法打开数据库");
     h.get_by_label_contains("不是物业前台的数据库");

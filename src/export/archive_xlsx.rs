@@ -30,7 +30,16 @@ fn build(rows: &ArchiveExportRows, office: &str) -> Result<Workbook, XlsxError> 
     header(
         sheet,
         &bold,
-        &[("房号", 18.0), ("楼栋", 10.0), ("类型", 8.0), ("建筑面积(㎡)", 13.0), ("状态", 8.0), ("业主", 16.0), ("业主电话", 15.0), ("备注", 20.0)],
+        &[
+            ("房号", 18.0),
+            ("楼栋", 10.0),
+            ("类型", 8.0),
+            ("建筑面积(㎡)", 13.0),
+            ("状态", 8.0),
+            ("业主", 16.0),
+            ("业主电话", 15.0),
+            ("备注", 20.0),
+        ],
     )?;
     for (i, u) in rows.units.iter().enumerate() {
         let r = row_index(i);
@@ -52,7 +61,16 @@ fn build(rows: &ArchiveExportRows, office: &str) -> Result<Workbook, XlsxError> 
     header(
         sheet,
         &bold,
-        &[("房号", 18.0), ("身份", 6.0), ("姓名", 10.0), ("电话", 15.0), ("身份证号", 21.0), ("起始日期", 11.0), ("结束日期", 11.0), ("结束原因", 9.0)],
+        &[
+            ("房号", 18.0),
+            ("身份", 6.0),
+            ("姓名", 10.0),
+            ("电话", 15.0),
+            ("身份证号", 21.0),
+            ("起始日期", 11.0),
+            ("结束日期", 11.0),
+            ("结束原因", 9.0),
+        ],
     )?;
     for (i, (code, o)) in rows.people.iter().enumerate() {
         let r = row_index(i);
@@ -70,7 +88,14 @@ fn build(rows: &ArchiveExportRows, office: &str) -> Result<Workbook, XlsxError> 
     header(
         sheet,
         &bold,
-        &[("房号", 18.0), ("车牌", 12.0), ("车位", 10.0), ("车主", 10.0), ("登记日期", 11.0), ("注销日期", 11.0)],
+        &[
+            ("房号", 18.0),
+            ("车牌", 12.0),
+            ("车位", 10.0),
+            ("车主", 10.0),
+            ("登记日期", 11.0),
+            ("注销日期", 11.0),
+        ],
     )?;
     for (i, (code, v)) in rows.vehicles.iter().enumerate() {
         let r = row_index(i);
@@ -86,7 +111,14 @@ fn build(rows: &ArchiveExportRows, office: &str) -> Result<Workbook, XlsxError> 
     header(
         sheet,
         &bold,
-        &[("房号", 18.0), ("种类", 11.0), ("编号", 10.0), ("持有人", 10.0), ("发放日期", 11.0), ("退还日期", 11.0)],
+        &[
+            ("房号", 18.0),
+            ("种类", 11.0),
+            ("编号", 10.0),
+            ("持有人", 10.0),
+            ("发放日期", 11.0),
+            ("退还日期", 11.0),
+        ],
     )?;
     for (i, (code, c)) in rows.cards.iter().enumerate() {
         let r = row_index(i);

@@ -11,8 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
 pub use super::archive_read::{
-    ArchiveExportRows, CardRow, EventRow, GapRow, OccupantRow, UnitDetail, UnitRow,
-    VehicleRow,
+    ArchiveExportRows, CardRow, EventRow, GapRow, OccupantRow, UnitDetail, UnitRow, VehicleRow,
 };
 pub use super::roster_import::ImportReport;
 
@@ -25,11 +24,18 @@ pub(crate) fn first_invalid(errors: &FieldErrors) -> StoreError {
 }
 
 /// Finds or creates a building by name, inside the caller's transaction.
-pub(crate) fn building_id(conn: &Connection, actor: &Actor, now: &str, name: &str) -> StoreResult<i64> {
+pub(crate) fn building_id(
+    conn: &Connection,
+    actor: &Actor,
+    now: &str,
+    name: &str,
+) -> StoreResult<i64> {
     if let Some(id) = conn
-        .query_row("SELECT id FROM building WHERE name = ?1", params![name], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT id FROM building WHERE name = ?1",
+            params![name],
+            |r| r.get(0),
+        )
         .optional()?
     {
         return Ok(id);
@@ -106,17 +112,29 @@ pub(crate) fn insert_occupancy(
     Ok(conn.last_insert_rowid())
 }
 
+/// A checked plate to register on a unit.
+pub(crate) struct NewVehicle<'a> {
+    pub unit_id: i64,
+    pub person_id: Option<i64>,
+    pub plate: &'a str,
+    pub space: &'a str,
+    pub start: &'a str,
+}
+
 /// Registers a checked plate on a unit, inside the caller's transaction.
 pub(crate) fn insert_vehicle(
     conn: &Connection,
     actor: &Actor,
     now: &str,
-    unit_id: i64,
-    person_id: Option<i64>,
-    plate: &str,
-    space: &str,
-    start: &str,
+    vehicle: &NewVehicle<'_>,
 ) -> StoreResult<i64> {
+    let NewVehicle {
+        unit_id,
+        person_id,
+        plate,
+        space,
+        start,
+    } = *vehicle;
     let holder: Option<String> = conn
         .query_row(
             "SELECT u.code FROM vehicle v JOIN unit u ON u.id = v.unit_id
@@ -134,7 +152,15 @@ pub(crate) fn insert_vehicle(
     conn.execute(
         "INSERT INTO vehicle (unit_id, person_id, plate, space, start_date, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![unit_id, person_id, plate, space.trim(), start, now, actor.id],
+        params![
+            unit_id,
+            person_id,
+            plate,
+            space.trim(),
+            start,
+            now,
+            actor.id
+        ],
     )?;
     let id = conn.last_insert_rowid();
     audit::record(
@@ -159,9 +185,11 @@ fn person_json(p: &ValidPerson) -> Value {
 
 /// The unit's code, or NotFound.
 fn unit_code(conn: &Connection, unit_id: i64) -> StoreResult<String> {
-    conn.query_row("SELECT code FROM unit WHERE id = ?1", params![unit_id], |r| {
-        r.get(0)
-    })
+    conn.query_row(
+        "SELECT code FROM unit WHERE id = ?1",
+        params![unit_id],
+        |r| r.get(0),
+    )
     .optional()?
     .ok_or_else(|| StoreError::NotFound("没有这个房号".into()))
 }
@@ -224,7 +252,10 @@ impl Store {
             )
             .optional()?
         {
-            return Err(StoreError::invalid("房号", format!("房号 {existing} 已存在")));
+            return Err(StoreError::invalid(
+                "房号",
+                format!("房号 {existing} 已存在"),
+            ));
         }
         let building = building_id(&tx, actor, &now, &unit.building)?;
         tx.execute(
@@ -243,8 +274,10 @@ impl Store {
                 entity: "unit",
                 entity_id: id,
                 before: None,
-                after: Some(json!({"building": unit.building, "code": unit.code, "kind": unit.kind.as_str(),
-                    "area_centi_m2": unit.area_centi_m2, "status": unit.status.as_str(), "note": unit.note})),
+                after: Some(
+                    json!({"building": unit.building, "code": unit.code, "kind": unit.kind.as_str(),
+                    "area_centi_m2": unit.area_centi_m2, "status": unit.status.as_str(), "note": unit.note}),
+                ),
             },
         )?;
         add_event(&tx, actor, &now, id, &today, "建档", "建立房屋档案")?;
@@ -285,7 +318,10 @@ impl Store {
             )
             .optional()?;
         if clash.is_some() {
-            return Err(StoreError::invalid("房号", format!("房号 {} 已存在", unit.code)));
+            return Err(StoreError::invalid(
+                "房号",
+                format!("房号 {} 已存在", unit.code),
+            ));
         }
         let building = building_id(&tx, actor, &now, &unit.building)?;
         tx.execute(
@@ -303,10 +339,14 @@ impl Store {
                 action: "修改房屋",
                 entity: "unit",
                 entity_id: unit_id,
-                before: Some(json!({"building": before.0, "code": before.1, "kind": before.2,
-                    "area_centi_m2": before.3, "status": before.4, "note": before.5})),
-                after: Some(json!({"building": unit.building, "code": unit.code, "kind": unit.kind.as_str(),
-                    "area_centi_m2": unit.area_centi_m2, "status": unit.status.as_str(), "note": unit.note})),
+                before: Some(
+                    json!({"building": before.0, "code": before.1, "kind": before.2,
+                    "area_centi_m2": before.3, "status": before.4, "note": before.5}),
+                ),
+                after: Some(
+                    json!({"building": unit.building, "code": unit.code, "kind": unit.kind.as_str(),
+                    "area_centi_m2": unit.area_centi_m2, "status": unit.status.as_str(), "note": unit.note}),
+                ),
             },
         )?;
         if old_status != unit.status.as_str() {
@@ -343,11 +383,17 @@ impl Store {
         let now = self.now_stamp();
         let tx = self.begin()?;
         let old: String = tx
-            .query_row("SELECT status FROM unit WHERE id = ?1", params![unit_id], |r| r.get(0))
+            .query_row(
+                "SELECT status FROM unit WHERE id = ?1",
+                params![unit_id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound("没有这个房号".into()))?;
         if old != UnitStatus::NotHandedOver.as_str() {
-            return Err(StoreError::Conflict(format!("这个房屋已经交房（现在是{old}）")));
+            return Err(StoreError::Conflict(format!(
+                "这个房屋已经交房（现在是{old}）"
+            )));
         }
         tx.execute(
             "UPDATE unit SET status = ?1, updated_at = ?2, updated_by = ?3 WHERE id = ?4",
@@ -366,7 +412,15 @@ impl Store {
                 after: Some(json!({"status": status.as_str(), "date": when})),
             },
         )?;
-        add_event(&tx, actor, &now, unit_id, &when, "交房", &format!("交房，状态改为{status}"))?;
+        add_event(
+            &tx,
+            actor,
+            &now,
+            unit_id,
+            &when,
+            "交房",
+            &format!("交房，状态改为{status}"),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -397,7 +451,9 @@ impl Store {
                 entity: "person",
                 entity_id: person_id,
                 before: None,
-                after: Some(json!({"unit": code, "role": role.as_str(), "start": start, "person": person_json(&p)})),
+                after: Some(
+                    json!({"unit": code, "role": role.as_str(), "start": start, "person": person_json(&p)}),
+                ),
             },
         )?;
         let kind = match role {
@@ -405,13 +461,26 @@ impl Store {
             OccupantRole::CoResident => "住户迁入",
             OccupantRole::Tenant => "租户入住",
         };
-        add_event(&tx, actor, &now, unit_id, &start, kind, &format!("{} {}", role.as_str(), p.name))?;
+        add_event(
+            &tx,
+            actor,
+            &now,
+            unit_id,
+            &start,
+            kind,
+            &format!("{} {}", role.as_str(), p.name),
+        )?;
         tx.commit()?;
         Ok(occ)
     }
 
     /// Changes a person's name, phone, ID or note. The old values stay in the audit log.
-    pub fn update_person(&mut self, actor: &Actor, person_id: i64, form: &PersonForm) -> StoreResult<()> {
+    pub fn update_person(
+        &mut self,
+        actor: &Actor,
+        person_id: i64,
+        form: &PersonForm,
+    ) -> StoreResult<()> {
         let p = form.check().map_err(|e| first_invalid(&e))?;
         let now = self.now_stamp();
         let tx = self.begin()?;
@@ -478,10 +547,17 @@ impl Store {
             return Err(StoreError::Conflict("业主变更请用「过户」".into()));
         }
         if end < start {
-            return Err(StoreError::invalid("迁出日期", format!("迁出日期不能早于入住日期 {start}")));
+            return Err(StoreError::invalid(
+                "迁出日期",
+                format!("迁出日期不能早于入住日期 {start}"),
+            ));
         }
         let reason = if reason.trim().is_empty() {
-            if role == OccupantRole::Tenant.as_str() { "退租" } else { "迁出" }
+            if role == OccupantRole::Tenant.as_str() {
+                "退租"
+            } else {
+                "迁出"
+            }
         } else {
             reason.trim()
         };
@@ -502,7 +578,15 @@ impl Store {
                 after: Some(json!({"end_date": end, "reason": reason})),
             },
         )?;
-        add_event(&tx, actor, &now, unit_id, &end, reason, &format!("{role} {name} {reason}"))?;
+        add_event(
+            &tx,
+            actor,
+            &now,
+            unit_id,
+            &end,
+            reason,
+            &format!("{role} {name} {reason}"),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -527,8 +611,10 @@ impl Store {
                 "SELECT o.id, o.person_id, o.role, o.start_date, p.name FROM occupancy o JOIN person p ON p.id = o.person_id
                  WHERE o.unit_id = ?1 AND o.end_date IS NULL AND o.role IN ('业主', '同住')",
             )?;
-            stmt.query_map(params![unit_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-                .collect::<Result<_, _>>()?
+            stmt.query_map(params![unit_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<_, _>>()?
         };
         if let Some((_, _, _, start, _)) = current.iter().find(|c| c.3 > when) {
             return Err(StoreError::invalid(
@@ -541,7 +627,11 @@ impl Store {
             .filter(|c| c.2 == OccupantRole::Owner.as_str())
             .map(|c| c.4.as_str())
             .collect();
-        let old_owner_text = if old_owners.is_empty() { "（无）".to_string() } else { old_owners.join("、") };
+        let old_owner_text = if old_owners.is_empty() {
+            "（无）".to_string()
+        } else {
+            old_owners.join("、")
+        };
         for (occ_id, _, _, _, _) in &current {
             tx.execute(
                 "UPDATE occupancy SET end_date = ?1, end_reason = '过户', ended_at = ?2, ended_by = ?3 WHERE id = ?4",
@@ -566,7 +656,15 @@ impl Store {
             }
         }
         let new_id = insert_person(&tx, actor, &now, &p)?;
-        insert_occupancy(&tx, actor, &now, unit_id, new_id, OccupantRole::Owner, &when)?;
+        insert_occupancy(
+            &tx,
+            actor,
+            &now,
+            unit_id,
+            new_id,
+            OccupantRole::Owner,
+            &when,
+        )?;
         let unreturned: i64 = tx.query_row(
             "SELECT count(*) FROM card WHERE unit_id = ?1 AND returned_on IS NULL",
             params![unit_id],
@@ -581,8 +679,12 @@ impl Store {
                 action: "过户",
                 entity: "unit",
                 entity_id: unit_id,
-                before: Some(json!({"owners": old_owners, "ended_occupancies": current.iter().map(|c| c.0).collect::<Vec<_>>(), "ended_plates": ended_plates})),
-                after: Some(json!({"date": when, "new_owner": person_json(&p), "note": note.trim()})),
+                before: Some(
+                    json!({"owners": old_owners, "ended_occupancies": current.iter().map(|c| c.0).collect::<Vec<_>>(), "ended_plates": ended_plates}),
+                ),
+                after: Some(
+                    json!({"date": when, "new_owner": person_json(&p), "note": note.trim()}),
+                ),
             },
         )?;
         let mut text = format!("过户：{old_owner_text} → {}", p.name);
@@ -612,14 +714,38 @@ impl Store {
         let today = date_str(self.today());
         let tx = self.begin()?;
         unit_code(&tx, unit_id)?;
-        let id = insert_vehicle(&tx, actor, &now, unit_id, person_id, &plate, space, &today)?;
-        add_event(&tx, actor, &now, unit_id, &today, "车辆登记", &format!("登记车辆 {plate}"))?;
+        let id = insert_vehicle(
+            &tx,
+            actor,
+            &now,
+            &NewVehicle {
+                unit_id,
+                person_id,
+                plate: &plate,
+                space,
+                start: &today,
+            },
+        )?;
+        add_event(
+            &tx,
+            actor,
+            &now,
+            unit_id,
+            &today,
+            "车辆登记",
+            &format!("登记车辆 {plate}"),
+        )?;
         tx.commit()?;
         Ok(id)
     }
 
     /// Ends a vehicle's registration (the record stays).
-    pub fn end_vehicle(&mut self, actor: &Actor, vehicle_id: i64, date: NaiveDate) -> StoreResult<()> {
+    pub fn end_vehicle(
+        &mut self,
+        actor: &Actor,
+        vehicle_id: i64,
+        date: NaiveDate,
+    ) -> StoreResult<()> {
         let end = not_future("注销日期", date, self.today())?;
         let now = self.now_stamp();
         let tx = self.begin()?;
@@ -635,7 +761,10 @@ impl Store {
             return Err(StoreError::Conflict(format!("{plate} 已经注销")));
         }
         if end < start {
-            return Err(StoreError::invalid("注销日期", format!("不能早于登记日期 {start}")));
+            return Err(StoreError::invalid(
+                "注销日期",
+                format!("不能早于登记日期 {start}"),
+            ));
         }
         tx.execute(
             "UPDATE vehicle SET end_date = ?1, ended_at = ?2, ended_by = ?3 WHERE id = ?4",
@@ -654,7 +783,15 @@ impl Store {
                 after: Some(json!({"plate": plate, "end_date": end})),
             },
         )?;
-        add_event(&tx, actor, &now, unit_id, &end, "车辆注销", &format!("注销车辆 {plate}"))?;
+        add_event(
+            &tx,
+            actor,
+            &now,
+            unit_id,
+            &end,
+            "车辆注销",
+            &format!("注销车辆 {plate}"),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -687,7 +824,10 @@ impl Store {
                 )
                 .optional()?;
             if let Some(code) = clash {
-                return Err(StoreError::invalid("卡号", format!("{} {card_no} 已发给 {code}", kind.as_str())));
+                return Err(StoreError::invalid(
+                    "卡号",
+                    format!("{} {card_no} 已发给 {code}", kind.as_str()),
+                ));
             }
         }
         tx.execute(
@@ -706,10 +846,20 @@ impl Store {
                 entity: "card",
                 entity_id: id,
                 before: None,
-                after: Some(json!({"unit_id": unit_id, "kind": kind.as_str(), "card_no": card_no, "issued_on": issued})),
+                after: Some(
+                    json!({"unit_id": unit_id, "kind": kind.as_str(), "card_no": card_no, "issued_on": issued}),
+                ),
             },
         )?;
-        add_event(&tx, actor, &now, unit_id, &issued, "发卡", &format!("发放{} {card_no}", kind.as_str()))?;
+        add_event(
+            &tx,
+            actor,
+            &now,
+            unit_id,
+            &issued,
+            "发卡",
+            &format!("发放{} {card_no}", kind.as_str()),
+        )?;
         tx.commit()?;
         Ok(id)
     }
@@ -719,8 +869,8 @@ impl Store {
         let returned = not_future("退还日期", date, self.today())?;
         let now = self.now_stamp();
         let tx = self.begin()?;
-        let (unit_id, kind, card_no, issued, back): (i64, String, String, String, Option<String>) = tx
-            .query_row(
+        let (unit_id, kind, card_no, issued, back): (i64, String, String, String, Option<String>) =
+            tx.query_row(
                 "SELECT unit_id, kind, card_no, issued_on, returned_on FROM card WHERE id = ?1",
                 params![card_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
@@ -731,7 +881,10 @@ impl Store {
             return Err(StoreError::Conflict(format!("{kind} {card_no} 已经退还")));
         }
         if returned < issued {
-            return Err(StoreError::invalid("退还日期", format!("不能早于发放日期 {issued}")));
+            return Err(StoreError::invalid(
+                "退还日期",
+                format!("不能早于发放日期 {issued}"),
+            ));
         }
         tx.execute(
             "UPDATE card SET returned_on = ?1, returned_by = ?2 WHERE id = ?3",
@@ -750,7 +903,15 @@ impl Store {
                 after: Some(json!({"returned_on": returned})),
             },
         )?;
-        add_event(&tx, actor, &now, unit_id, &returned, "退卡", &format!("退还{kind} {card_no}"))?;
+        add_event(
+            &tx,
+            actor,
+            &now,
+            unit_id,
+            &returned,
+            "退卡",
+            &format!("退还{kind} {card_no}"),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -769,7 +930,11 @@ impl Store {
         if text.is_empty() {
             return Err(StoreError::invalid("事件", "请填写发生了什么"));
         }
-        let kind = if kind.trim().is_empty() { "记事" } else { kind.trim() };
+        let kind = if kind.trim().is_empty() {
+            "记事"
+        } else {
+            kind.trim()
+        };
         let now = self.now_stamp();
         let tx = self.begin()?;
         unit_code(&tx, unit_id)?;

@@ -169,7 +169,9 @@ impl Store {
     /// Every unit, in walking order (building, then unit number as a person counts).
     pub fn unit_rows(&self) -> StoreResult<Vec<UnitRow>> {
         let mut stmt = self.conn.prepare_cached(UNIT_ROW_SQL)?;
-        let mut rows = stmt.query_map([], unit_row)?.collect::<Result<Vec<_>, _>>()?;
+        let mut rows = stmt
+            .query_map([], unit_row)?
+            .collect::<Result<Vec<_>, _>>()?;
         rows.sort_by_cached_key(|r| walk_key(&r.code));
         Ok(rows)
     }
@@ -178,7 +180,11 @@ impl Store {
     pub fn unit_id_by_code(&self, code: &str) -> StoreResult<Option<i64>> {
         Ok(self
             .conn
-            .query_row("SELECT id FROM unit WHERE code = ?1", params![code.trim()], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM unit WHERE code = ?1",
+                params![code.trim()],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -186,7 +192,11 @@ impl Store {
     pub fn unit_detail(&self, unit_id: i64) -> StoreResult<UnitDetail> {
         let unit = self
             .conn
-            .query_row(&format!("{UNIT_ROW_SQL} WHERE u.id = ?1"), params![unit_id], unit_row)
+            .query_row(
+                &format!("{UNIT_ROW_SQL} WHERE u.id = ?1"),
+                params![unit_id],
+                unit_row,
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound("没有这个房号".into()))?;
         let mut stmt = self.conn.prepare_cached(
@@ -256,7 +266,9 @@ impl Store {
     pub fn search_entries(&self) -> StoreResult<Vec<SearchSource>> {
         let mut entries: Vec<SearchSource> = Vec::new();
         let mut index = std::collections::HashMap::new();
-        let mut stmt = self.conn.prepare_cached("SELECT id, code FROM unit ORDER BY id")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, code FROM unit ORDER BY id")?;
         let units = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         for unit in units {
             let (id, code) = unit?;
@@ -273,7 +285,12 @@ impl Store {
              WHERE o.end_date IS NULL ORDER BY o.unit_id, CASE o.role WHEN '业主' THEN 0 WHEN '同住' THEN 1 ELSE 2 END, o.id",
         )?;
         let people = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         })?;
         for row in people {
             let (unit_id, role, name, phone) = row?;

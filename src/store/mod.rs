@@ -9,8 +9,8 @@ mod operators;
 mod roster_import;
 
 pub use archive::{
-    ArchiveExportRows, CardRow, EventRow, GapRow, ImportReport, OccupantRow,
-    UnitDetail, UnitRow, VehicleRow,
+    ArchiveExportRows, CardRow, EventRow, GapRow, ImportReport, OccupantRow, UnitDetail, UnitRow,
+    VehicleRow,
 };
 pub use audit::AuditEntry;
 pub use error::{StoreError, StoreResult};

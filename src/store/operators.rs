@@ -4,9 +4,9 @@ use super::audit::{self, Change};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::kinds::Role;
 use crate::domain::phone::validate_phone;
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 
@@ -87,8 +87,11 @@ fn hash_password(password: &str) -> StoreResult<String> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 fn check_new_operator(op: &NewOperator) -> StoreResult<(String, String, Role)> {
@@ -97,7 +100,10 @@ fn check_new_operator(op: &NewOperator) -> StoreResult<(String, String, Role)> {
         return Err(StoreError::invalid("登录名", "请填写登录名"));
     }
     if login.chars().count() > 20 || login.chars().any(char::is_whitespace) {
-        return Err(StoreError::invalid("登录名", "登录名最多20个字，不能有空格"));
+        return Err(StoreError::invalid(
+            "登录名",
+            "登录名最多20个字，不能有空格",
+        ));
     }
     let name = op.name.trim().to_string();
     if name.is_empty() {
@@ -189,7 +195,9 @@ impl Store {
                 entity: "office",
                 entity_id: 1,
                 before: None,
-                after: Some(json!({"name": office.name, "address": office.address, "phone": office.phone, "supervisor": actor.login})),
+                after: Some(
+                    json!({"name": office.name, "address": office.address, "phone": office.phone, "supervisor": actor.login}),
+                ),
             },
         )?;
         tx.commit()?;
@@ -218,8 +226,12 @@ impl Store {
                 action: "修改物业信息",
                 entity: "office",
                 entity_id: 1,
-                before: Some(json!({"name": before.name, "address": before.address, "phone": before.phone})),
-                after: Some(json!({"name": office.name, "address": office.address, "phone": office.phone})),
+                before: Some(
+                    json!({"name": before.name, "address": before.address, "phone": before.phone}),
+                ),
+                after: Some(
+                    json!({"name": office.name, "address": office.address, "phone": office.phone}),
+                ),
             },
         )?;
         tx.commit()?;
@@ -262,7 +274,9 @@ impl Store {
             )
             .optional()?;
         let (id, login, name, role) = row.ok_or_else(|| {
-            StoreError::NotFound("没有可用的操作员：先打开程序完成首次设置，或用 --operator 指定登录名".into())
+            StoreError::NotFound(
+                "没有可用的操作员：先打开程序完成首次设置，或用 --operator 指定登录名".into(),
+            )
         })?;
         Ok(Actor {
             id,
@@ -285,7 +299,10 @@ impl Store {
             |r| r.get(0),
         )?;
         if taken > 0 {
-            return Err(StoreError::invalid("登录名", format!("登录名 {login} 已被使用")));
+            return Err(StoreError::invalid(
+                "登录名",
+                format!("登录名 {login} 已被使用"),
+            ));
         }
         tx.execute(
             "INSERT INTO operator (login, name, role, password_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -404,7 +421,11 @@ impl Store {
             &now,
             &Change {
                 area: "操作员",
-                action: if active { "启用操作员" } else { "停用操作员" },
+                action: if active {
+                    "启用操作员"
+                } else {
+                    "停用操作员"
+                },
                 entity: "operator",
                 entity_id: operator_id,
                 before: Some(json!({"active": !active})),

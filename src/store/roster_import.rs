@@ -1,7 +1,9 @@
 //! Importing an owner roster (业主花名册): the rows that passed the file checks are checked
 //! against the archive, then written together in one transaction.
 
-use super::archive::{add_event, building_id, insert_occupancy, insert_person, insert_vehicle};
+use super::archive::{
+    NewVehicle, add_event, building_id, insert_occupancy, insert_person, insert_vehicle,
+};
 use super::audit::{self, Change};
 use super::{Actor, Store, StoreError, StoreResult, date_str};
 use crate::domain::forms::ValidPerson;
@@ -79,7 +81,11 @@ impl Store {
     }
 
     /// Writes the rows in one transaction: all of them, or none when any clashes now.
-    pub fn import_roster(&mut self, actor: &Actor, rows: &[RosterRow]) -> StoreResult<ImportReport> {
+    pub fn import_roster(
+        &mut self,
+        actor: &Actor,
+        rows: &[RosterRow],
+    ) -> StoreResult<ImportReport> {
         let now = self.now_stamp();
         let today = date_str(self.today());
         let tx = self.begin()?;
@@ -87,7 +93,10 @@ impl Store {
         let mut plates = HashSet::new();
         for row in rows {
             if let Some(reason) = archive_clash(&tx, row, &mut plates)? {
-                return Err(StoreError::Conflict(format!("第{}行：{reason}", row.row_no)));
+                return Err(StoreError::Conflict(format!(
+                    "第{}行：{reason}",
+                    row.row_no
+                )));
             }
             let existing: Option<(i64, Option<i64>)> = tx
                 .query_row(
@@ -132,11 +141,30 @@ impl Store {
                 note: String::new(),
             };
             let person_id = insert_person(&tx, actor, &now, &person)?;
-            insert_occupancy(&tx, actor, &now, unit_id, person_id, OccupantRole::Owner, &today)?;
+            insert_occupancy(
+                &tx,
+                actor,
+                &now,
+                unit_id,
+                person_id,
+                OccupantRole::Owner,
+                &today,
+            )?;
             report.owners_added += 1;
             let space = row.parking_space.clone().unwrap_or_default();
             for plate in &row.plates {
-                insert_vehicle(&tx, actor, &now, unit_id, Some(person_id), plate, &space, &today)?;
+                insert_vehicle(
+                    &tx,
+                    actor,
+                    &now,
+                    &NewVehicle {
+                        unit_id,
+                        person_id: Some(person_id),
+                        plate,
+                        space: &space,
+                        start: &today,
+                    },
+                )?;
                 report.vehicles_added += 1;
             }
             audit::record(
@@ -149,12 +177,22 @@ impl Store {
                     entity: "unit",
                     entity_id: unit_id,
                     before: None,
-                    after: Some(json!({"row": row.row_no, "code": row.unit_code, "owner": row.owner_name,
+                    after: Some(
+                        json!({"row": row.row_no, "code": row.unit_code, "owner": row.owner_name,
                         "phone": person.phone, "id_number": person.id_number, "area_centi_m2": row.area_centi_m2,
-                        "plates": row.plates})),
+                        "plates": row.plates}),
+                    ),
                 },
             )?;
-            add_event(&tx, actor, &now, unit_id, &today, "业主登记", &format!("花名册导入：业主 {}", row.owner_name))?;
+            add_event(
+                &tx,
+                actor,
+                &now,
+                unit_id,
+                &today,
+                "业主登记",
+                &format!("花名册导入：业主 {}", row.owner_name),
+            )?;
         }
         tx.commit()?;
         Ok(report)

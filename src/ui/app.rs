@@ -194,27 +194,32 @@ impl DeskApp {
             },
         );
         self.screen = match (outcome, screen) {
-            (StartOutcome::LoggedIn(actor), Screen::Setup { store, .. } | Screen::Login { store, .. }) => {
-                match store.office() {
-                    Ok(Some(office)) => {
-                        self.toasts.info(format!("{}，欢迎使用物业前台", actor.name));
-                        Screen::Desk(Box::new(Desk::new(store, office, actor, &mut self.toasts)))
+            (
+                StartOutcome::LoggedIn(actor),
+                Screen::Setup { store, .. } | Screen::Login { store, .. },
+            ) => match store.office() {
+                Ok(Some(office)) => {
+                    self.toasts
+                        .info(format!("{}，欢迎使用物业前台", actor.name));
+                    Screen::Desk(Box::new(Desk::new(store, office, actor, &mut self.toasts)))
+                }
+                Ok(None) => screen_for(store),
+                Err(e) => Screen::Failed {
+                    message: e.to_string(),
+                },
+            },
+            (StartOutcome::OpenDemo, _) => {
+                match crate::demo::open_or_create(&self.demo_path, self.clock.clone()) {
+                    Ok(store) => {
+                        self.toasts
+                            .info(format!("已打开演示物业：{}", self.demo_path.display()));
+                        screen_for(store)
                     }
-                    Ok(None) => screen_for(store),
                     Err(e) => Screen::Failed {
-                        message: e.to_string(),
+                        message: format!("无法打开演示物业：{e}"),
                     },
                 }
             }
-            (StartOutcome::OpenDemo, _) => match crate::demo::open_or_create(&self.demo_path, self.clock.clone()) {
-                Ok(store) => {
-                    self.toasts.info(format!("已打开演示物业：{}", self.demo_path.display()));
-                    screen_for(store)
-                }
-                Err(e) => Screen::Failed {
-                    message: format!("无法打开演示物业：{e}"),
-                },
-            },
             (StartOutcome::OpenFile(path), _) => match Store::open(&path, self.clock.clone()) {
                 Ok(store) => screen_for(store),
                 Err(e) => Screen::Failed {
@@ -223,7 +228,11 @@ impl DeskApp {
             },
             (StartOutcome::Logout, Screen::Desk(desk)) => screen_for(desk.store),
             (StartOutcome::Quit, screen) => {
-                std::process::exit(if matches!(screen, Screen::Failed { .. }) { 1 } else { 0 });
+                std::process::exit(if matches!(screen, Screen::Failed { .. }) {
+                    1
+                } else {
+                    0
+                });
             }
             (_, screen) => screen,
         };
@@ -315,7 +324,11 @@ fn desk_ui(
     egui::Panel::top("tab_bar").show(ui, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(&desk.office.name).strong().color(theme::ACCENT));
+            ui.label(
+                egui::RichText::new(&desk.office.name)
+                    .strong()
+                    .color(theme::ACCENT),
+            );
             ui.separator();
             for t in Tab::ALL {
                 if ui.selectable_label(*tab == *t, t.label()).clicked() {
@@ -335,7 +348,10 @@ fn desk_ui(
         .frame(egui::Frame::side_top_panel(ui.style()).fill(theme::STATUS_BG))
         .show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.label(format!("操作员：{}（{}）", desk.actor.name, desk.actor.role));
+                ui.label(format!(
+                    "操作员：{}（{}）",
+                    desk.actor.name, desk.actor.role
+                ));
                 ui.separator();
                 let path = desk
                     .store
@@ -379,7 +395,8 @@ fn desk_ui(
         desk.busy_seconds = 30.0;
     } else if desk.busy_seconds > 0.0 {
         desk.busy_seconds -= ui.input(|i| i.stable_dt).min(0.1);
-        ui.ctx().request_repaint_after(std::time::Duration::from_millis(500));
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(500));
     }
     outcome
 }

@@ -186,7 +186,10 @@ impl ArchiveTab {
 
     fn list_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>) {
         ui.horizontal(|ui| {
-            let building = self.filter_building.clone().unwrap_or_else(|| "全部楼栋".into());
+            let building = self
+                .filter_building
+                .clone()
+                .unwrap_or_else(|| "全部楼栋".into());
             let label = ui.label("楼栋");
             egui::ComboBox::from_id_salt("filter_building")
                 .selected_text(building)
@@ -219,12 +222,18 @@ impl ArchiveTab {
             .labelled_by(label.id);
         });
         self.refilter();
-        muted(ui, format!("共 {} 户，显示 {} 户", self.rows.len(), self.visible.len()));
+        muted(
+            ui,
+            format!("共 {} 户，显示 {} 户", self.rows.len(), self.visible.len()),
+        );
         let mut clicked = None;
         let scroll_row = if self.scroll_to_selected {
             self.scroll_to_selected = false;
-            self.selected
-                .and_then(|id| self.visible.iter().position(|i| self.rows.get(*i).is_some_and(|r| r.id == id)))
+            self.selected.and_then(|id| {
+                self.visible
+                    .iter()
+                    .position(|i| self.rows.get(*i).is_some_and(|r| r.id == id))
+            })
         } else {
             None
         };
@@ -253,7 +262,11 @@ impl ArchiveTab {
             })
             .body(|body| {
                 body.rows(24.0, self.visible.len(), |mut row| {
-                    let Some(unit) = self.visible.get(row.index()).and_then(|i| self.rows.get(*i)) else {
+                    let Some(unit) = self
+                        .visible
+                        .get(row.index())
+                        .and_then(|i| self.rows.get(*i))
+                    else {
                         return;
                     };
                     row.set_selected(self.selected == Some(unit.id));
@@ -298,11 +311,20 @@ impl ArchiveTab {
         let unit = &detail.unit;
         ui.horizontal(|ui| {
             ui.heading(&unit.code);
-            ui.label(egui::RichText::new(format!("{} · {} · {}", unit.building, unit.kind, unit.status)).color(theme::MUTED));
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} · {} · {}",
+                    unit.building, unit.kind, unit.status
+                ))
+                .color(theme::MUTED),
+            );
         });
         ui.label(format!(
             "建筑面积：{}",
-            unit.area_centi_m2.map_or_else(|| "（未填）".to_string(), |a| format!("{} ㎡", format_area(a)))
+            unit.area_centi_m2.map_or_else(
+                || "（未填）".to_string(),
+                |a| format!("{} ㎡", format_area(a))
+            )
         ));
         if !unit.note.is_empty() {
             ui.label(format!("备注：{}", unit.note));
@@ -333,90 +355,127 @@ impl ArchiveTab {
 
         section(ui, "住户");
         ui.checkbox(&mut self.show_history, "显示历史住户（原业主、已迁出）");
-        egui::Grid::new("occupants").striped(true).num_columns(6).show(ui, |ui| {
-            for h in ["身份", "姓名", "电话", "身份证号", "起止", ""] {
-                ui.strong(h);
-            }
-            ui.end_row();
-            for o in &detail.occupants {
-                let past = o.end_date.is_some();
-                if past && !self.show_history {
-                    continue;
+        egui::Grid::new("occupants")
+            .striped(true)
+            .num_columns(6)
+            .show(ui, |ui| {
+                for h in ["身份", "姓名", "电话", "身份证号", "起止", ""] {
+                    ui.strong(h);
                 }
-                let color = if past { theme::MUTED } else { ui.visuals().text_color() };
-                ui.label(egui::RichText::new(&o.role).color(color));
-                ui.label(egui::RichText::new(&o.name).color(color));
-                ui.label(egui::RichText::new(&o.phone).color(color));
-                ui.label(egui::RichText::new(mask_id_number(&o.id_number)).color(color));
-                let span = match &o.end_date {
-                    Some(end) => format!("{} 至 {}（{}）", o.start_date, end, o.end_reason),
-                    None => format!("{} 起", o.start_date),
-                };
-                ui.label(egui::RichText::new(span).color(color));
-                ui.horizontal(|ui| {
-                    if ui.small_button(format!("查看 {}", o.name)).clicked() {
-                        self.dialog = Some(Dialog::edit_person(o));
-                    }
-                    if !past && o.role != "业主" && ui.small_button(format!("迁出 {}", o.name)).clicked() {
-                        self.dialog = Some(Dialog::end_occupancy(o));
-                    }
-                });
                 ui.end_row();
-            }
-        });
+                for o in &detail.occupants {
+                    let past = o.end_date.is_some();
+                    if past && !self.show_history {
+                        continue;
+                    }
+                    let color = if past {
+                        theme::MUTED
+                    } else {
+                        ui.visuals().text_color()
+                    };
+                    ui.label(egui::RichText::new(&o.role).color(color));
+                    ui.label(egui::RichText::new(&o.name).color(color));
+                    ui.label(egui::RichText::new(&o.phone).color(color));
+                    ui.label(egui::RichText::new(mask_id_number(&o.id_number)).color(color));
+                    let span = match &o.end_date {
+                        Some(end) => format!("{} 至 {}（{}）", o.start_date, end, o.end_reason),
+                        None => format!("{} 起", o.start_date),
+                    };
+                    ui.label(egui::RichText::new(span).color(color));
+                    ui.horizontal(|ui| {
+                        if ui.small_button(format!("查看 {}", o.name)).clicked() {
+                            self.dialog = Some(Dialog::edit_person(o));
+                        }
+                        if !past
+                            && o.role != "业主"
+                            && ui.small_button(format!("迁出 {}", o.name)).clicked()
+                        {
+                            self.dialog = Some(Dialog::end_occupancy(o));
+                        }
+                    });
+                    ui.end_row();
+                }
+            });
 
         section(ui, "车辆");
         if detail.vehicles.is_empty() {
             muted(ui, "没有登记车辆");
         }
-        egui::Grid::new("vehicles").striped(true).num_columns(5).show(ui, |ui| {
-            for v in &detail.vehicles {
-                let color = if v.end_date.is_some() { theme::MUTED } else { ui.visuals().text_color() };
-                ui.label(egui::RichText::new(&v.plate).color(color));
-                ui.label(egui::RichText::new(format!("车位 {}", v.space)).color(color));
-                ui.label(egui::RichText::new(&v.holder).color(color));
-                ui.label(egui::RichText::new(match &v.end_date {
-                    Some(end) => format!("{} 至 {}", v.start_date, end),
-                    None => format!("{} 起", v.start_date),
-                }).color(color));
-                if v.end_date.is_none() && ui.small_button(format!("注销 {}", v.plate)).clicked() {
-                    self.dialog = Some(Dialog::end_vehicle(v));
+        egui::Grid::new("vehicles")
+            .striped(true)
+            .num_columns(5)
+            .show(ui, |ui| {
+                for v in &detail.vehicles {
+                    let color = if v.end_date.is_some() {
+                        theme::MUTED
+                    } else {
+                        ui.visuals().text_color()
+                    };
+                    ui.label(egui::RichText::new(&v.plate).color(color));
+                    ui.label(egui::RichText::new(format!("车位 {}", v.space)).color(color));
+                    ui.label(egui::RichText::new(&v.holder).color(color));
+                    ui.label(
+                        egui::RichText::new(match &v.end_date {
+                            Some(end) => format!("{} 至 {}", v.start_date, end),
+                            None => format!("{} 起", v.start_date),
+                        })
+                        .color(color),
+                    );
+                    if v.end_date.is_none()
+                        && ui.small_button(format!("注销 {}", v.plate)).clicked()
+                    {
+                        self.dialog = Some(Dialog::end_vehicle(v));
+                    }
+                    ui.end_row();
                 }
-                ui.end_row();
-            }
-        });
+            });
 
         section(ui, "卡片与对讲机");
         if detail.cards.is_empty() {
             muted(ui, "没有发过卡");
         }
-        egui::Grid::new("cards").striped(true).num_columns(5).show(ui, |ui| {
-            for c in &detail.cards {
-                let color = if c.returned_on.is_some() { theme::MUTED } else { ui.visuals().text_color() };
-                ui.label(egui::RichText::new(&c.kind).color(color));
-                ui.label(egui::RichText::new(&c.card_no).color(color));
-                ui.label(egui::RichText::new(&c.holder).color(color));
-                ui.label(egui::RichText::new(match &c.returned_on {
-                    Some(back) => format!("{} 发放，{} 退还", c.issued_on, back),
-                    None => format!("{} 发放", c.issued_on),
-                }).color(color));
-                if c.returned_on.is_none() && ui.small_button(format!("退还 {}", c.card_no)).clicked() {
-                    self.dialog = Some(Dialog::return_card(c));
+        egui::Grid::new("cards")
+            .striped(true)
+            .num_columns(5)
+            .show(ui, |ui| {
+                for c in &detail.cards {
+                    let color = if c.returned_on.is_some() {
+                        theme::MUTED
+                    } else {
+                        ui.visuals().text_color()
+                    };
+                    ui.label(egui::RichText::new(&c.kind).color(color));
+                    ui.label(egui::RichText::new(&c.card_no).color(color));
+                    ui.label(egui::RichText::new(&c.holder).color(color));
+                    ui.label(
+                        egui::RichText::new(match &c.returned_on {
+                            Some(back) => format!("{} 发放，{} 退还", c.issued_on, back),
+                            None => format!("{} 发放", c.issued_on),
+                        })
+                        .color(color),
+                    );
+                    if c.returned_on.is_none()
+                        && ui.small_button(format!("退还 {}", c.card_no)).clicked()
+                    {
+                        self.dialog = Some(Dialog::return_card(c));
+                    }
+                    ui.end_row();
                 }
-                ui.end_row();
-            }
-        });
+            });
 
         section(ui, "单元大事记");
-        egui::Grid::new("events").striped(true).num_columns(4).show(ui, |ui| {
-            for e in &detail.events {
-                ui.label(&e.date);
-                ui.label(egui::RichText::new(&e.kind).strong());
-                ui.label(&e.text);
-                ui.label(egui::RichText::new(&e.operator).color(theme::MUTED));
-                ui.end_row();
-            }
-        });
+        egui::Grid::new("events")
+            .striped(true)
+            .num_columns(4)
+            .show(ui, |ui| {
+                for e in &detail.events {
+                    ui.label(&e.date);
+                    ui.label(egui::RichText::new(&e.kind).strong());
+                    ui.label(&e.text);
+                    ui.label(egui::RichText::new(&e.operator).color(theme::MUTED));
+                    ui.end_row();
+                }
+            });
     }
 
     fn gaps_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>) {
@@ -424,7 +483,10 @@ impl ArchiveTab {
             muted(ui, "正在检查…");
             return;
         };
-        ui.label(format!("共 {} 处缺项（每季度核对一次档案，补齐电话、身份证号和面积）", gaps.len()));
+        ui.label(format!(
+            "共 {} 处缺项（每季度核对一次档案，补齐电话、身份证号和面积）",
+            gaps.len()
+        ));
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         let mut open = None;
         TableBuilder::new(ui)
@@ -443,7 +505,9 @@ impl ArchiveTab {
             })
             .body(|body| {
                 body.rows(24.0, gaps.len(), |mut row| {
-                    let Some(gap) = gaps.get(row.index()) else { return };
+                    let Some(gap) = gaps.get(row.index()) else {
+                        return;
+                    };
                     row.col(|ui| {
                         ui.label(&gap.unit_code);
                     });
@@ -474,7 +538,8 @@ fn export_workbook(ctx: &mut DeskCtx<'_>) {
         .and_then(std::path::Path::parent)
         .map_or_else(|| std::path::PathBuf::from("导出"), |p| p.join("导出"));
     if let Err(e) = std::fs::create_dir_all(&folder) {
-        ctx.toasts.error(format!("无法创建文件夹 {}：{e}", folder.display()));
+        ctx.toasts
+            .error(format!("无法创建文件夹 {}：{e}", folder.display()));
         return;
     }
     let path = folder.join(format!("业户档案-{}.xlsx", ctx.today.format("%Y-%m-%d")));

@@ -9,7 +9,9 @@ use super::widgets::{choice_row, field_row, shown_error};
 use crate::domain::area::format_area;
 use crate::domain::forms::{FieldErrors, PersonForm, UnitForm, check_plate};
 use crate::domain::kinds::{CardKind, OccupantRole, UnitKind, UnitStatus};
-use crate::store::{CardRow, OccupantRow, StoreError, StoreResult, UnitDetail, UnitRow, VehicleRow};
+use crate::store::{
+    CardRow, OccupantRow, StoreError, StoreResult, UnitDetail, UnitRow, VehicleRow,
+};
 
 /// What happened to a dialog this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,18 +28,69 @@ pub enum DialogOutcome {
 }
 
 enum Body {
-    Unit { unit_id: Option<i64>, form: UnitForm },
-    Building { name: String },
-    HandOver { unit_id: i64, date: DateField, status: UnitStatus },
-    Occupant { unit_id: i64, role: OccupantRole, person: PersonForm, start: DateField },
-    Transfer { unit_id: i64, person: PersonForm, date: DateField, note: String },
-    Person { person_id: i64, person: PersonForm },
-    EndOccupancy { occupancy_id: i64, name: String, date: DateField, reason: String },
-    Vehicle { unit_id: i64, plate: String, space: String, holder: Option<i64> },
-    EndVehicle { vehicle_id: i64, plate: String, date: DateField },
-    Card { unit_id: i64, kind: CardKind, card_no: String, date: DateField, holder: Option<i64> },
-    ReturnCard { card_id: i64, label: String, date: DateField },
-    Event { unit_id: i64, date: DateField, kind: String, text: String },
+    Unit {
+        unit_id: Option<i64>,
+        form: UnitForm,
+    },
+    Building {
+        name: String,
+    },
+    HandOver {
+        unit_id: i64,
+        date: DateField,
+        status: UnitStatus,
+    },
+    Occupant {
+        unit_id: i64,
+        role: OccupantRole,
+        person: PersonForm,
+        start: DateField,
+    },
+    Transfer {
+        unit_id: i64,
+        person: PersonForm,
+        date: DateField,
+        note: String,
+    },
+    Person {
+        person_id: i64,
+        person: PersonForm,
+    },
+    EndOccupancy {
+        occupancy_id: i64,
+        name: String,
+        date: DateField,
+        reason: String,
+    },
+    Vehicle {
+        unit_id: i64,
+        plate: String,
+        space: String,
+        holder: Option<i64>,
+    },
+    EndVehicle {
+        vehicle_id: i64,
+        plate: String,
+        date: DateField,
+    },
+    Card {
+        unit_id: i64,
+        kind: CardKind,
+        card_no: String,
+        date: DateField,
+        holder: Option<i64>,
+    },
+    ReturnCard {
+        card_id: i64,
+        label: String,
+        date: DateField,
+    },
+    Event {
+        unit_id: i64,
+        date: DateField,
+        kind: String,
+        text: String,
+    },
 }
 
 /// An open dialog.
@@ -61,7 +114,13 @@ impl Dialog {
     /// 新增房屋.
     #[must_use]
     pub fn new_unit() -> Self {
-        dialog("新增房屋", Body::Unit { unit_id: None, form: UnitForm::default() })
+        dialog(
+            "新增房屋",
+            Body::Unit {
+                unit_id: None,
+                form: UnitForm::default(),
+            },
+        )
     }
 
     /// 修改房屋信息.
@@ -75,19 +134,37 @@ impl Dialog {
             status: UnitStatus::parse(&unit.status).unwrap_or(UnitStatus::Vacant),
             note: unit.note.clone(),
         };
-        dialog(format!("修改房屋信息 {}", unit.code), Body::Unit { unit_id: Some(unit.id), form })
+        dialog(
+            format!("修改房屋信息 {}", unit.code),
+            Body::Unit {
+                unit_id: Some(unit.id),
+                form,
+            },
+        )
     }
 
     /// 新增楼栋.
     #[must_use]
     pub fn new_building() -> Self {
-        dialog("新增楼栋", Body::Building { name: String::new() })
+        dialog(
+            "新增楼栋",
+            Body::Building {
+                name: String::new(),
+            },
+        )
     }
 
     /// 交房.
     #[must_use]
     pub fn hand_over(unit_id: i64) -> Self {
-        dialog("交房", Body::HandOver { unit_id, date: DateField::new(None), status: UnitStatus::Vacant })
+        dialog(
+            "交房",
+            Body::HandOver {
+                unit_id,
+                date: DateField::new(None),
+                status: UnitStatus::Vacant,
+            },
+        )
     }
 
     /// 登记住户.
@@ -95,7 +172,12 @@ impl Dialog {
     pub fn add_occupant(unit_id: i64) -> Self {
         dialog(
             "登记住户",
-            Body::Occupant { unit_id, role: OccupantRole::Owner, person: PersonForm::default(), start: DateField::new(None) },
+            Body::Occupant {
+                unit_id,
+                role: OccupantRole::Owner,
+                person: PersonForm::default(),
+                start: DateField::new(None),
+            },
         )
     }
 
@@ -104,7 +186,12 @@ impl Dialog {
     pub fn transfer(unit_id: i64) -> Self {
         dialog(
             "过户（产权变更）",
-            Body::Transfer { unit_id, person: PersonForm::default(), date: DateField::new(None), note: String::new() },
+            Body::Transfer {
+                unit_id,
+                person: PersonForm::default(),
+                date: DateField::new(None),
+                note: String::new(),
+            },
         )
     }
 
@@ -115,7 +202,12 @@ impl Dialog {
             format!("住户信息：{}", o.name),
             Body::Person {
                 person_id: o.person_id,
-                person: PersonForm { name: o.name.clone(), phone: o.phone.clone(), id_number: o.id_number.clone(), note: o.note.clone() },
+                person: PersonForm {
+                    name: o.name.clone(),
+                    phone: o.phone.clone(),
+                    id_number: o.id_number.clone(),
+                    note: o.note.clone(),
+                },
             },
         )
     }
@@ -125,26 +217,55 @@ impl Dialog {
     pub fn end_occupancy(o: &OccupantRow) -> Self {
         dialog(
             format!("迁出：{} {}", o.role, o.name),
-            Body::EndOccupancy { occupancy_id: o.occupancy_id, name: o.name.clone(), date: DateField::new(None), reason: String::new() },
+            Body::EndOccupancy {
+                occupancy_id: o.occupancy_id,
+                name: o.name.clone(),
+                date: DateField::new(None),
+                reason: String::new(),
+            },
         )
     }
 
     /// 登记车辆.
     #[must_use]
     pub fn add_vehicle(unit_id: i64) -> Self {
-        dialog("登记车辆", Body::Vehicle { unit_id, plate: String::new(), space: String::new(), holder: None })
+        dialog(
+            "登记车辆",
+            Body::Vehicle {
+                unit_id,
+                plate: String::new(),
+                space: String::new(),
+                holder: None,
+            },
+        )
     }
 
     /// 注销车辆.
     #[must_use]
     pub fn end_vehicle(v: &VehicleRow) -> Self {
-        dialog(format!("注销车辆 {}", v.plate), Body::EndVehicle { vehicle_id: v.id, plate: v.plate.clone(), date: DateField::new(None) })
+        dialog(
+            format!("注销车辆 {}", v.plate),
+            Body::EndVehicle {
+                vehicle_id: v.id,
+                plate: v.plate.clone(),
+                date: DateField::new(None),
+            },
+        )
     }
 
     /// 发卡.
     #[must_use]
     pub fn issue_card(unit_id: i64) -> Self {
-        dialog("发卡", Body::Card { unit_id, kind: CardKind::ResidentCard, card_no: String::new(), date: DateField::new(None), holder: None })
+        dialog(
+            "发卡",
+            Body::Card {
+                unit_id,
+                kind: CardKind::ResidentCard,
+                card_no: String::new(),
+                date: DateField::new(None),
+                holder: None,
+            },
+        )
     }
 
     /// 退卡.
@@ -152,29 +273,52 @@ impl Dialog {
     pub fn return_card(c: &CardRow) -> Self {
         dialog(
             format!("退还 {} {}", c.kind, c.card_no),
-            Body::ReturnCard { card_id: c.id, label: format!("{} {}", c.kind, c.card_no), date: DateField::new(None) },
+            Body::ReturnCard {
+                card_id: c.id,
+                label: format!("{} {}", c.kind, c.card_no),
+                date: DateField::new(None),
+            },
         )
     }
 
     /// 记大事记.
     #[must_use]
     pub fn add_event(unit_id: i64) -> Self {
-        dialog("记大事记", Body::Event { unit_id, date: DateField::new(None), kind: String::new(), text: String::new() })
+        dialog(
+            "记大事记",
+            Body::Event {
+                unit_id,
+                date: DateField::new(None),
+                kind: String::new(),
+                text: String::new(),
+            },
+        )
     }
 
     /// Draws the dialog and saves on 保存.
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, unit: Option<&UnitDetail>) -> DialogOutcome {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ctx: &mut DeskCtx<'_>,
+        unit: Option<&UnitDetail>,
+    ) -> DialogOutcome {
         let mut outcome = DialogOutcome::Open;
         let today = ctx.today;
         let modal = egui::Modal::new(egui::Id::unique("archive_dialog")).show(ui.ctx(), |ui| {
             ui.set_min_width(460.0);
             ui.heading(&self.title);
             ui.add_space(8.0);
-            let store_field = self.store_error.as_ref().and_then(|(f, r)| f.map(|f| (f, r.clone())));
+            let store_field = self
+                .store_error
+                .as_ref()
+                .and_then(|(f, r)| f.map(|f| (f, r.clone())));
             let errors = self.field_errors(today, store_field);
-            egui::Grid::new("dialog_grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
-                self.fields_ui(ui, &errors, today, unit);
-            });
+            egui::Grid::new("dialog_grid")
+                .num_columns(2)
+                .spacing([12.0, 8.0])
+                .show(ui, |ui| {
+                    self.fields_ui(ui, &errors, today, unit);
+                });
             if let Some((None, reason)) = &self.store_error {
                 ui.label(egui::RichText::new(reason).color(theme::ERROR));
             }
@@ -188,7 +332,9 @@ impl Dialog {
                                 ctx.toasts.info(format!("{}：已保存", self.title));
                                 outcome = DialogOutcome::Saved { select };
                             }
-                            Err(StoreError::Invalid { field, reason }) => self.store_error = Some((Some(field), reason)),
+                            Err(StoreError::Invalid { field, reason }) => {
+                                self.store_error = Some((Some(field), reason))
+                            }
                             Err(e) => {
                                 if e.is_busy() {
                                     ctx.busy = true;
@@ -221,12 +367,16 @@ impl Dialog {
     }
 
     /// Reasons per field as the form stands (the store's last answer included).
-    fn field_errors(&self, today: chrono::NaiveDate, store_field: Option<(&'static str, String)>) -> FieldErrors {
+    fn field_errors(
+        &self,
+        today: chrono::NaiveDate,
+        store_field: Option<(&'static str, String)>,
+    ) -> FieldErrors {
         let mut errors = match &self.body {
             Body::Unit { form, .. } => form.check().err().unwrap_or_default(),
-            Body::Occupant { person, .. } | Body::Transfer { person, .. } | Body::Person { person, .. } => {
-                person.check().err().unwrap_or_default()
-            }
+            Body::Occupant { person, .. }
+            | Body::Transfer { person, .. }
+            | Body::Person { person, .. } => person.check().err().unwrap_or_default(),
             Body::Vehicle { plate, .. } => {
                 let mut e = FieldErrors::default();
                 if let Err(reason) = check_plate(plate) {
@@ -279,9 +429,16 @@ impl Dialog {
         }
     }
 
-    fn fields_ui(&mut self, ui: &mut egui::Ui, errors: &FieldErrors, today: chrono::NaiveDate, unit: Option<&UnitDetail>) {
+    fn fields_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        errors: &FieldErrors,
+        today: chrono::NaiveDate,
+        unit: Option<&UnitDetail>,
+    ) {
         let tried = self.tried;
-        let err = |field: &str, value: &str| shown_error(errors, field, value, tried).map(str::to_owned);
+        let err =
+            |field: &str, value: &str| shown_error(errors, field, value, tried).map(str::to_owned);
         let date_row = |ui: &mut egui::Ui, label: &str, date: &mut DateField| {
             date.ui(ui, label, today);
             ui.end_row();
@@ -292,7 +449,13 @@ impl Dialog {
             }
         };
         let holders: Vec<(i64, String)> = unit
-            .map(|d| d.occupants.iter().filter(|o| o.end_date.is_none()).map(|o| (o.person_id, format!("{} {}", o.role, o.name))).collect())
+            .map(|d| {
+                d.occupants
+                    .iter()
+                    .filter(|o| o.end_date.is_none())
+                    .map(|o| (o.person_id, format!("{} {}", o.role, o.name)))
+                    .collect()
+            })
             .unwrap_or_default();
         match &mut self.body {
             Body::Unit { form, .. } => {
@@ -306,7 +469,13 @@ impl Dialog {
                 choice_row(ui, "状态", &mut form.status, UnitStatus::ALL);
                 field_row(ui, "备注", &mut form.note, None);
                 ui.label("");
-                ui.label(egui::RichText::new("楼栋可不填：房号写成 3栋2单元1502 时自动识别。面积可以以后补。").color(theme::MUTED).small());
+                ui.label(
+                    egui::RichText::new(
+                        "楼栋可不填：房号写成 3栋2单元1502 时自动识别。面积可以以后补。",
+                    )
+                    .color(theme::MUTED)
+                    .small(),
+                );
                 ui.end_row();
             }
             Body::Building { name } => {
@@ -319,28 +488,48 @@ impl Dialog {
                 choices.retain(|s| *s != UnitStatus::NotHandedOver);
                 choice_row(ui, "交房后状态", status, &choices);
             }
-            Body::Occupant { role, person, start, .. } => {
+            Body::Occupant {
+                role,
+                person,
+                start,
+                ..
+            } => {
                 choice_row(ui, "身份", role, OccupantRole::ALL);
                 person_rows(ui, person, &err);
                 date_row(ui, "起始日期", start);
             }
-            Body::Transfer { person, date, note, .. } => {
+            Body::Transfer {
+                person, date, note, ..
+            } => {
                 ui.label("");
-                ui.label(egui::RichText::new("原业主和同住人的记录会结束并保留在历史中，原业主名下车辆一并注销。").color(theme::MUTED).small());
+                ui.label(
+                    egui::RichText::new(
+                        "原业主和同住人的记录会结束并保留在历史中，原业主名下车辆一并注销。",
+                    )
+                    .color(theme::MUTED)
+                    .small(),
+                );
                 ui.end_row();
                 person_rows(ui, person, &err);
                 date_row(ui, "过户日期", date);
                 field_row(ui, "说明", note, None);
             }
             Body::Person { person, .. } => person_rows(ui, person, &err),
-            Body::EndOccupancy { name, date, reason, .. } => {
+            Body::EndOccupancy {
+                name, date, reason, ..
+            } => {
                 ui.label("住户");
                 ui.label(name.as_str());
                 ui.end_row();
                 date_row(ui, "迁出日期", date);
                 field_row(ui, "原因", reason, None);
             }
-            Body::Vehicle { plate, space, holder, .. } => {
+            Body::Vehicle {
+                plate,
+                space,
+                holder,
+                ..
+            } => {
                 let e = err("车牌", plate);
                 field_row(ui, "车牌", plate, e.as_deref());
                 field_row(ui, "车位", space, None);
@@ -352,7 +541,13 @@ impl Dialog {
                 ui.end_row();
                 date_row(ui, "注销日期", date);
             }
-            Body::Card { kind, card_no, date, holder, .. } => {
+            Body::Card {
+                kind,
+                card_no,
+                date,
+                holder,
+                ..
+            } => {
                 choice_row(ui, "种类", kind, CardKind::ALL);
                 let e = err("卡号", card_no);
                 field_row(ui, "卡号", card_no, e.as_deref());
@@ -365,7 +560,9 @@ impl Dialog {
                 ui.end_row();
                 date_row(ui, "退还日期", date);
             }
-            Body::Event { date, kind, text, .. } => {
+            Body::Event {
+                date, kind, text, ..
+            } => {
                 date_row(ui, "发生日期", date);
                 field_row(ui, "类别", kind, None);
                 let e = err("事件", text);
@@ -379,36 +576,91 @@ impl Dialog {
         let day = |d: &DateField| d.parsed().ok().flatten().unwrap_or(today);
         let (store, actor) = (&mut *ctx.store, ctx.actor);
         match &self.body {
-            Body::Unit { unit_id: None, form } => store.add_unit(actor, form).map(Some),
-            Body::Unit { unit_id: Some(id), form } => store.update_unit(actor, *id, form).map(|()| Some(*id)),
+            Body::Unit {
+                unit_id: None,
+                form,
+            } => store.add_unit(actor, form).map(Some),
+            Body::Unit {
+                unit_id: Some(id),
+                form,
+            } => store.update_unit(actor, *id, form).map(|()| Some(*id)),
             Body::Building { name } => store.add_building(actor, name).map(|_| None),
-            Body::HandOver { unit_id, date, status } => store.hand_over(actor, *unit_id, day(date), *status).map(|()| Some(*unit_id)),
-            Body::Occupant { unit_id, role, person, start } => {
-                store.add_occupant(actor, *unit_id, *role, person, day(start)).map(|_| Some(*unit_id))
+            Body::HandOver {
+                unit_id,
+                date,
+                status,
+            } => store
+                .hand_over(actor, *unit_id, day(date), *status)
+                .map(|()| Some(*unit_id)),
+            Body::Occupant {
+                unit_id,
+                role,
+                person,
+                start,
+            } => store
+                .add_occupant(actor, *unit_id, *role, person, day(start))
+                .map(|_| Some(*unit_id)),
+            Body::Transfer {
+                unit_id,
+                person,
+                date,
+                note,
+            } => store
+                .transfer_ownership(actor, *unit_id, day(date), person, note)
+                .map(|()| Some(*unit_id)),
+            Body::Person { person_id, person } => store
+                .update_person(actor, *person_id, person)
+                .map(|()| None),
+            Body::EndOccupancy {
+                occupancy_id,
+                date,
+                reason,
+                ..
+            } => store
+                .end_occupancy(actor, *occupancy_id, day(date), reason)
+                .map(|()| None),
+            Body::Vehicle {
+                unit_id,
+                plate,
+                space,
+                holder,
+            } => store
+                .add_vehicle(actor, *unit_id, *holder, plate, space)
+                .map(|_| Some(*unit_id)),
+            Body::EndVehicle {
+                vehicle_id, date, ..
+            } => store
+                .end_vehicle(actor, *vehicle_id, day(date))
+                .map(|()| None),
+            Body::Card {
+                unit_id,
+                kind,
+                card_no,
+                date,
+                holder,
+            } => store
+                .issue_card(actor, *unit_id, *holder, *kind, card_no, day(date))
+                .map(|_| Some(*unit_id)),
+            Body::ReturnCard { card_id, date, .. } => {
+                store.return_card(actor, *card_id, day(date)).map(|()| None)
             }
-            Body::Transfer { unit_id, person, date, note } => {
-                store.transfer_ownership(actor, *unit_id, day(date), person, note).map(|()| Some(*unit_id))
-            }
-            Body::Person { person_id, person } => store.update_person(actor, *person_id, person).map(|()| None),
-            Body::EndOccupancy { occupancy_id, date, reason, .. } => {
-                store.end_occupancy(actor, *occupancy_id, day(date), reason).map(|()| None)
-            }
-            Body::Vehicle { unit_id, plate, space, holder } => {
-                store.add_vehicle(actor, *unit_id, *holder, plate, space).map(|_| Some(*unit_id))
-            }
-            Body::EndVehicle { vehicle_id, date, .. } => store.end_vehicle(actor, *vehicle_id, day(date)).map(|()| None),
-            Body::Card { unit_id, kind, card_no, date, holder } => {
-                store.issue_card(actor, *unit_id, *holder, *kind, card_no, day(date)).map(|_| Some(*unit_id))
-            }
-            Body::ReturnCard { card_id, date, .. } => store.return_card(actor, *card_id, day(date)).map(|()| None),
-            Body::Event { unit_id, date, kind, text } => {
-                store.add_unit_event(actor, *unit_id, day(date), kind, text).map(|()| Some(*unit_id))
-            }
+            Body::Event {
+                unit_id,
+                date,
+                kind,
+                text,
+            } => store
+                .add_unit_event(actor, *unit_id, day(date), kind, text)
+                .map(|()| Some(*unit_id)),
         }
     }
 }
 
-fn person_rows(ui: &mut egui::Ui, person: &mut PersonForm, err: &dyn Fn(&str, &str) -> Option<String>) {
+fn person_rows(
+    ui: &mut egui::Ui,
+    person: &mut PersonForm,
+    err: &dyn Fn(&str, &str) -> Option<String>,
+) {
     let e = err("姓名", &person.name);
     field_row(ui, "姓名", &mut person.name, e.as_deref());
     let e = err("电话", &person.phone);
@@ -423,13 +675,15 @@ fn holder_row(ui: &mut egui::Ui, holder: &mut Option<i64>, people: &[(i64, Strin
     let current = holder
         .and_then(|id| people.iter().find(|(p, _)| *p == id))
         .map_or("（不指定）", |(_, n)| n.as_str());
-    egui::ComboBox::from_id_salt("holder").selected_text(current).show_ui(ui, |ui| {
-        ui.selectable_value(holder, None, "（不指定）");
-        for (id, name) in people {
-            ui.selectable_value(holder, Some(*id), name);
-        }
-    })
-    .response
-    .labelled_by(label.id);
+    egui::ComboBox::from_id_salt("holder")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(holder, None, "（不指定）");
+            for (id, name) in people {
+                ui.selectable_value(holder, Some(*id), name);
+            }
+        })
+        .response
+        .labelled_by(label.id);
     ui.end_row();
 }

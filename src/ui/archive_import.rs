@@ -25,10 +25,16 @@ impl ImportView {
         ui.label("表头可用：房号、业主姓名、电话、身份证号、建筑面积、车牌、楼栋、房屋类型、状态、车位。Excel 另存的 GBK 编码 CSV 也可以。");
         ui.horizontal(|ui| {
             let label = ui.label("文件");
-            ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(420.0).hint_text("选择或粘贴 .xlsx / .csv 文件路径"))
-                .labelled_by(label.id);
+            ui.add(
+                egui::TextEdit::singleline(&mut self.path)
+                    .desired_width(420.0)
+                    .hint_text("选择或粘贴 .xlsx / .csv 文件路径"),
+            )
+            .labelled_by(label.id);
             if ui.button("选择文件…").clicked()
-                && let Some(path) = rfd::FileDialog::new().add_filter("花名册", &["xlsx", "xls", "csv"]).pick_file()
+                && let Some(path) = rfd::FileDialog::new()
+                    .add_filter("花名册", &["xlsx", "xls", "csv"])
+                    .pick_file()
             {
                 self.path = path.display().to_string();
                 self.load(ctx.store);
@@ -44,12 +50,18 @@ impl ImportView {
             muted(ui, "读取后会逐行检查，先预览，确认后才写入。");
             return false;
         };
-        let good: Vec<RosterRow> = checks.iter().filter_map(|c| c.result.as_ref().ok().cloned()).collect();
+        let good: Vec<RosterRow> = checks
+            .iter()
+            .filter_map(|c| c.result.as_ref().ok().cloned())
+            .collect();
         let total = checks.len();
         let bad = total - good.len();
         let mut cancel = false;
         ui.horizontal(|ui| {
-            ui.label(format!("共 {total} 行：可导入 {} 行，有问题 {bad} 行（不会导入）", good.len()));
+            ui.label(format!(
+                "共 {total} 行：可导入 {} 行，有问题 {bad} 行（不会导入）",
+                good.len()
+            ));
             if !good.is_empty() && ui.button(format!("确认导入 {} 行", good.len())).clicked() {
                 match ctx.store.import_roster(ctx.actor, &good) {
                     Ok(report) => {
@@ -73,7 +85,9 @@ impl ImportView {
             self.checks = None;
             return true;
         }
-        let Some(checks) = &self.checks else { return false };
+        let Some(checks) = &self.checks else {
+            return false;
+        };
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         TableBuilder::new(ui)
             .id_salt("import_preview")
@@ -91,7 +105,9 @@ impl ImportView {
             })
             .body(|body| {
                 body.rows(24.0, checks.len(), |mut row| {
-                    let Some(check) = checks.get(row.index()) else { return };
+                    let Some(check) = checks.get(row.index()) else {
+                        return;
+                    };
                     row.col(|ui| {
                         ui.label(check.row_no.to_string());
                     });

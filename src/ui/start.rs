@@ -35,7 +35,12 @@ pub struct SetupForm {
 
 impl SetupForm {
     /// Draws the form; creates the office and the first supervisor on 创建.
-    pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, toasts: &mut Toasts) -> Option<StartOutcome> {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        store: &mut Store,
+        toasts: &mut Toasts,
+    ) -> Option<StartOutcome> {
         let mut outcome = None;
         egui::CentralPanel::default_margins().show(ui, |ui| {
             ui.vertical_centered(|ui| {
@@ -50,26 +55,38 @@ impl SetupForm {
                     .filter(|(f, _)| *f == field)
                     .map(|(_, r)| r.clone())
             };
-            let errors: Vec<Option<String>> = ["物业名称", "联系电话", "登录名", "姓名", "密码", "确认密码"]
-                .iter()
-                .map(|f| err(f))
-                .collect();
+            let errors: Vec<Option<String>> =
+                ["物业名称", "联系电话", "登录名", "姓名", "密码", "确认密码"]
+                    .iter()
+                    .map(|f| err(f))
+                    .collect();
             centered(ui, 560.0, |ui| {
-                egui::Grid::new("setup_grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
-                    field_row(ui, "物业名称", &mut self.office.name, errors[0].as_deref());
-                    field_row(ui, "地址", &mut self.office.address, None);
-                    field_row(ui, "联系电话", &mut self.office.phone, errors[1].as_deref());
-                    field_row(ui, "登录名", &mut self.login, errors[2].as_deref());
-                    field_row(ui, "姓名", &mut self.name, errors[3].as_deref());
-                    password_row(ui, "密码", &mut self.password, errors[4].as_deref());
-                    password_row(ui, "确认密码", &mut self.password_again, errors[5].as_deref());
-                });
+                egui::Grid::new("setup_grid")
+                    .num_columns(2)
+                    .spacing([12.0, 8.0])
+                    .show(ui, |ui| {
+                        field_row(ui, "物业名称", &mut self.office.name, errors[0].as_deref());
+                        field_row(ui, "地址", &mut self.office.address, None);
+                        field_row(ui, "联系电话", &mut self.office.phone, errors[1].as_deref());
+                        field_row(ui, "登录名", &mut self.login, errors[2].as_deref());
+                        field_row(ui, "姓名", &mut self.name, errors[3].as_deref());
+                        password_row(ui, "密码", &mut self.password, errors[4].as_deref());
+                        password_row(
+                            ui,
+                            "确认密码",
+                            &mut self.password_again,
+                            errors[5].as_deref(),
+                        );
+                    });
                 ui.add_space(12.0);
                 if ui.button("创建并进入").clicked() {
                     outcome = self.submit(store, toasts);
                 }
                 ui.add_space(24.0);
-                ui.label(egui::RichText::new("想先看看？打开一个演示物业，里面有楼栋、房屋和业主。").color(theme::MUTED));
+                ui.label(
+                    egui::RichText::new("想先看看？打开一个演示物业，里面有楼栋、房屋和业主。")
+                        .color(theme::MUTED),
+                );
                 if ui.button("打开演示物业").clicked() {
                     outcome = Some(StartOutcome::OpenDemo);
                 }
@@ -113,7 +130,12 @@ pub struct LoginForm {
 
 impl LoginForm {
     /// Draws the form; checks the password on 登录 or Enter.
-    pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, office: &Office) -> Option<StartOutcome> {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        store: &mut Store,
+        office: &Office,
+    ) -> Option<StartOutcome> {
         let mut outcome = None;
         egui::CentralPanel::default_margins().show(ui, |ui| {
             ui.vertical_centered(|ui| {
@@ -123,11 +145,14 @@ impl LoginForm {
                 ui.add_space(16.0);
                 let mut enter = false;
                 centered(ui, 300.0, |ui| {
-                    egui::Grid::new("login_grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
-                        field_row(ui, "登录名", &mut self.login, None);
-                        let r = password_row(ui, "密码", &mut self.password, None);
-                        enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    });
+                    egui::Grid::new("login_grid")
+                        .num_columns(2)
+                        .spacing([12.0, 8.0])
+                        .show(ui, |ui| {
+                            field_row(ui, "登录名", &mut self.login, None);
+                            let r = password_row(ui, "密码", &mut self.password, None);
+                            enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                        });
                 });
                 ui.add_space(8.0);
                 if ui.button("登录").clicked() || enter {
@@ -142,7 +167,9 @@ impl LoginForm {
                 }
                 if office.is_demo {
                     ui.add_space(24.0);
-                    ui.label(egui::RichText::new("这是演示物业，可用以下账号登录：").color(theme::MUTED));
+                    ui.label(
+                        egui::RichText::new("这是演示物业，可用以下账号登录：").color(theme::MUTED),
+                    );
                     for (role, login, password) in DEMO_LOGINS {
                         ui.label(format!("{role}：登录名 {login}，密码 {password}"));
                     }

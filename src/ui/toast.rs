@@ -69,7 +69,9 @@ impl Toasts {
                 for (i, toast) in self.items.iter().enumerate() {
                     let (fill, stroke) = match toast.kind {
                         ToastKind::Info => (egui::Color32::from_rgb(0xE8, 0xF5, 0xEC), theme::OK),
-                        ToastKind::Error => (egui::Color32::from_rgb(0xFB, 0xE9, 0xEA), theme::ERROR),
+                        ToastKind::Error => {
+                            (egui::Color32::from_rgb(0xFB, 0xE9, 0xEA), theme::ERROR)
+                        }
                     };
                     egui::Frame::popup(ui.style())
                         .fill(fill)

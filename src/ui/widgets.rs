@@ -28,12 +28,21 @@ pub fn field_row(
 }
 
 /// A labelled password field in a grid row.
-pub fn password_row(ui: &mut egui::Ui, label: &str, value: &mut String, error: Option<&str>) -> egui::Response {
+pub fn password_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    error: Option<&str>,
+) -> egui::Response {
     let label_response = ui.label(label);
     let response = ui
         .horizontal(|ui| {
             let r = ui
-                .add(egui::TextEdit::singleline(value).password(true).desired_width(220.0))
+                .add(
+                    egui::TextEdit::singleline(value)
+                        .password(true)
+                        .desired_width(220.0),
+                )
                 .labelled_by(label_response.id);
             if let Some(reason) = error {
                 ui.label(egui::RichText::new(reason).color(theme::ERROR));
@@ -68,7 +77,12 @@ pub fn choice_row<T: Copy + PartialEq + std::fmt::Display>(
 /// The reason to show for a field: always after a save attempt, else only once something
 /// has been typed (an empty required field is not an error until the person tries to save).
 #[must_use]
-pub fn shown_error<'a>(errors: &'a FieldErrors, field: &str, value: &str, tried: bool) -> Option<&'a str> {
+pub fn shown_error<'a>(
+    errors: &'a FieldErrors,
+    field: &str,
+    value: &str,
+    tried: bool,
+) -> Option<&'a str> {
     if tried || !value.trim().is_empty() {
         errors.get(field)
     } else {
@@ -79,7 +93,12 @@ pub fn shown_error<'a>(errors: &'a FieldErrors, field: &str, value: &str, tried:
 /// A section heading inside a tab.
 pub fn section(ui: &mut egui::Ui, title: &str) {
     ui.add_space(6.0);
-    ui.label(egui::RichText::new(title).strong().size(16.0).color(theme::ACCENT));
+    ui.label(
+        egui::RichText::new(title)
+            .strong()
+            .size(16.0)
+            .color(theme::ACCENT),
+    );
     ui.separator();
 }
 
