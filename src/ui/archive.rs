@@ -178,7 +178,7 @@ impl ArchiveTab {
             .min_size(380.0)
             .show(ui, |ui| self.list_ui(ui, ctx));
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            egui::ScrollArea::vertical()
+            egui::ScrollArea::both()
                 .id_salt("unit_detail")
                 .show(ui, |ui| self.detail_ui(ui));
         });
@@ -238,6 +238,7 @@ impl ArchiveTab {
             None
         };
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+        ui.style_mut().interaction.selectable_labels = false;
         let mut table = TableBuilder::new(ui)
             .id_salt("units_table")
             .striped(true)

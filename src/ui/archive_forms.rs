@@ -99,6 +99,8 @@ pub struct Dialog {
     body: Body,
     tried: bool,
     store_error: Option<(Option<&'static str>, String)>,
+    /// The first field takes the keyboard focus when the dialog opens.
+    focus_pending: bool,
 }
 
 fn dialog(title: impl Into<String>, body: Body) -> Dialog {
@@ -107,6 +109,7 @@ fn dialog(title: impl Into<String>, body: Body) -> Dialog {
         body,
         tried: false,
         store_error: None,
+        focus_pending: true,
     }
 }
 
@@ -437,16 +440,23 @@ impl Dialog {
         unit: Option<&UnitDetail>,
     ) {
         let tried = self.tried;
+        let focus = std::mem::take(&mut self.focus_pending);
+        let take_focus = |r: egui::Response| {
+            if focus {
+                r.request_focus();
+            }
+        };
         let err =
             |field: &str, value: &str| shown_error(errors, field, value, tried).map(str::to_owned);
-        let date_row = |ui: &mut egui::Ui, label: &str, date: &mut DateField| {
-            date.ui(ui, label, today);
+        let date_row = |ui: &mut egui::Ui, label: &str, date: &mut DateField| -> egui::Response {
+            let r = date.ui(ui, label, today);
             ui.end_row();
             if let Some(reason) = shown_error(errors, "日期", date.text(), tried) {
                 ui.label("");
                 ui.label(egui::RichText::new(reason).color(theme::ERROR));
                 ui.end_row();
             }
+            r
         };
         let holders: Vec<(i64, String)> = unit
             .map(|d| {
@@ -462,7 +472,7 @@ impl Dialog {
                 let e = err("楼栋", &form.building);
                 field_row(ui, "楼栋", &mut form.building, e.as_deref());
                 let e = err("房号", &form.code);
-                field_row(ui, "房号", &mut form.code, e.as_deref());
+                take_focus(field_row(ui, "房号", &mut form.code, e.as_deref()));
                 choice_row(ui, "类型", &mut form.kind, UnitKind::ALL);
                 let e = err("建筑面积", &form.area);
                 field_row(ui, "建筑面积(㎡)", &mut form.area, e.as_deref());
@@ -480,10 +490,10 @@ impl Dialog {
             }
             Body::Building { name } => {
                 let e = err("楼栋名称", name);
-                field_row(ui, "楼栋名称", name, e.as_deref());
+                take_focus(field_row(ui, "楼栋名称", name, e.as_deref()));
             }
             Body::HandOver { date, status, .. } => {
-                date_row(ui, "交房日期", date);
+                take_focus(date_row(ui, "交房日期", date));
                 let mut choices: Vec<UnitStatus> = UnitStatus::ALL.to_vec();
                 choices.retain(|s| *s != UnitStatus::NotHandedOver);
                 choice_row(ui, "交房后状态", status, &choices);
@@ -495,7 +505,7 @@ impl Dialog {
                 ..
             } => {
                 choice_row(ui, "身份", role, OccupantRole::ALL);
-                person_rows(ui, person, &err);
+                take_focus(person_rows(ui, person, &err));
                 date_row(ui, "起始日期", start);
             }
             Body::Transfer {
@@ -510,18 +520,18 @@ impl Dialog {
                     .small(),
                 );
                 ui.end_row();
-                person_rows(ui, person, &err);
+                take_focus(person_rows(ui, person, &err));
                 date_row(ui, "过户日期", date);
                 field_row(ui, "说明", note, None);
             }
-            Body::Person { person, .. } => person_rows(ui, person, &err),
+            Body::Person { person, .. } => take_focus(person_rows(ui, person, &err)),
             Body::EndOccupancy {
                 name, date, reason, ..
             } => {
                 ui.label("住户");
                 ui.label(name.as_str());
                 ui.end_row();
-                date_row(ui, "迁出日期", date);
+                take_focus(date_row(ui, "迁出日期", date));
                 field_row(ui, "原因", reason, None);
             }
             Body::Vehicle {
@@ -531,7 +541,7 @@ impl Dialog {
                 ..
             } => {
                 let e = err("车牌", plate);
-                field_row(ui, "车牌", plate, e.as_deref());
+                take_focus(field_row(ui, "车牌", plate, e.as_deref()));
                 field_row(ui, "车位", space, None);
                 holder_row(ui, holder, &holders);
             }
@@ -539,7 +549,7 @@ impl Dialog {
                 ui.label("车牌");
                 ui.label(plate.as_str());
                 ui.end_row();
-                date_row(ui, "注销日期", date);
+                take_focus(date_row(ui, "注销日期", date));
             }
             Body::Card {
                 kind,
@@ -550,7 +560,7 @@ impl Dialog {
             } => {
                 choice_row(ui, "种类", kind, CardKind::ALL);
                 let e = err("卡号", card_no);
-                field_row(ui, "卡号", card_no, e.as_deref());
+                take_focus(field_row(ui, "卡号", card_no, e.as_deref()));
                 date_row(ui, "发放日期", date);
                 holder_row(ui, holder, &holders);
             }
@@ -558,12 +568,12 @@ impl Dialog {
                 ui.label("卡片");
                 ui.label(label.as_str());
                 ui.end_row();
-                date_row(ui, "退还日期", date);
+                take_focus(date_row(ui, "退还日期", date));
             }
             Body::Event {
                 date, kind, text, ..
             } => {
-                date_row(ui, "发生日期", date);
+                take_focus(date_row(ui, "发生日期", date));
                 field_row(ui, "类别", kind, None);
                 let e = err("事件", text);
                 field_row(ui, "事件", text, e.as_deref());
@@ -656,18 +666,20 @@ impl Dialog {
     }
 }
 
+/// The person's fields; returns the name field (the one to focus first).
 fn person_rows(
     ui: &mut egui::Ui,
     person: &mut PersonForm,
     err: &dyn Fn(&str, &str) -> Option<String>,
-) {
+) -> egui::Response {
     let e = err("姓名", &person.name);
-    field_row(ui, "姓名", &mut person.name, e.as_deref());
+    let name = field_row(ui, "姓名", &mut person.name, e.as_deref());
     let e = err("电话", &person.phone);
     field_row(ui, "电话", &mut person.phone, e.as_deref());
     let e = err("身份证号", &person.id_number);
     field_row(ui, "身份证号", &mut person.id_number, e.as_deref());
     field_row(ui, "备注", &mut person.note, None);
+    name
 }
 
 fn holder_row(ui: &mut egui::Ui, holder: &mut Option<i64>, people: &[(i64, String)]) {

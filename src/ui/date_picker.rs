@@ -512,6 +512,7 @@ fn split_date(text: &str) -> Option<(&str, &str, &str)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, reason = "a failed expectation fails the test")]
 mod tests {
     use super::*;
     use egui_kittest::Harness;
@@ -623,26 +624,29 @@ mod tests {
         changes: usize,
     }
 
+    /// Kittest panics on glyphs the fonts lack: add the app's CJK font as a fallback.
+    fn install_cjk_font(ctx: &egui::Context) {
+        let mut fonts = egui::FontDefinitions::default();
+        fonts.font_data.insert(
+            "wqy".into(),
+            std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
+                "../../assets/wqy-microhei.ttc"
+            ))),
+        );
+        for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            fonts
+                .families
+                .get_mut(&family)
+                .expect("default family")
+                .push("wqy".into());
+        }
+        ctx.set_fonts(fonts);
+    }
+
     fn harness(field: DateField) -> Harness<'static, Form> {
         Harness::builder()
             .with_size(Vec2::new(600.0, 500.0))
-            .with_context_setup(|ctx| {
-                let mut fonts = egui::FontDefinitions::default();
-                fonts.font_data.insert(
-                    "wqy".into(),
-                    std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
-                        "../../assets/wqy-microhei.ttc"
-                    ))),
-                );
-                for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-                    fonts
-                        .families
-                        .get_mut(&family)
-                        .expect("default family")
-                        .push("wqy".into());
-                }
-                ctx.set_fonts(fonts);
-            })
+            .with_context_setup(install_cjk_font)
             .build_ui_state(
                 |ui, form: &mut Form| {
                     if form.field.ui(ui, LABEL, today()).changed() {
@@ -805,6 +809,45 @@ mod tests {
         assert_eq!(harness.state().field.text(), "2026-11-03");
         assert!(!harness.state().field.is_calendar_open());
         assert_eq!(harness.state().changes, 0);
+    }
+
+    #[test]
+    fn escape_in_a_modal_closes_only_the_calendar() {
+        #[derive(Default)]
+        struct Dialog {
+            field: DateField,
+            closed: bool,
+        }
+        let mut harness = Harness::builder()
+            .with_size(Vec2::new(600.0, 500.0))
+            .with_context_setup(install_cjk_font)
+            .build_ui_state(
+                |ui, dialog: &mut Dialog| {
+                    if dialog.closed {
+                        return;
+                    }
+                    let modal = egui::Modal::new(Id::unique("date_dialog")).show(ui.ctx(), |ui| {
+                        dialog.field.ui(ui, LABEL, today());
+                    });
+                    if modal.should_close() {
+                        dialog.closed = true;
+                    }
+                },
+                Dialog::default(),
+            );
+        harness.get_by_label("日历").click();
+        harness.run();
+        assert!(harness.state().field.is_calendar_open());
+        harness.get_by_label("15").click();
+        harness.run();
+        harness.key_press(Key::Escape);
+        harness.run();
+        assert!(!harness.state().field.is_calendar_open());
+        assert!(!harness.state().closed, "the dialog stays open");
+        assert_eq!(harness.state().field.text(), "");
+        harness.key_press(Key::Escape);
+        harness.run();
+        assert!(harness.state().closed);
     }
 
     #[test]
