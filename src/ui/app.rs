@@ -73,7 +73,8 @@ struct Desk {
     search: SearchBox,
     archive: ArchiveTab,
     settings: SettingsTab,
-    busy_seconds: f32,
+    /// Until when (context time) the status line says the file is busy.
+    busy_until: f64,
 }
 
 enum Screen {
@@ -305,7 +306,7 @@ impl Desk {
             search: SearchBox::default(),
             archive: ArchiveTab::default(),
             settings: SettingsTab::default(),
-            busy_seconds: 0.0,
+            busy_until: 0.0,
         };
         desk.search.rebuild(&desk.store, toasts);
         desk
@@ -358,7 +359,7 @@ fn desk_ui(
                     .path()
                     .map_or_else(|| "内存数据库".to_string(), |p| p.display().to_string());
                 ui.label(format!("数据库：{path}"));
-                if desk.busy_seconds > 0.0 {
+                if ui.input(|i| i.time) < desk.busy_until {
                     ui.separator();
                     ui.label(
                         egui::RichText::new("数据库文件正被另一个程序使用，刚才的操作没有保存")
@@ -392,11 +393,9 @@ fn desk_ui(
         desk.search.rebuild(&desk.store, toasts);
     }
     if busy {
-        desk.busy_seconds = 30.0;
-    } else if desk.busy_seconds > 0.0 {
-        desk.busy_seconds -= ui.input(|i| i.stable_dt).min(0.1);
+        desk.busy_until = ui.input(|i| i.time) + 30.0;
         ui.ctx()
-            .request_repaint_after(std::time::Duration::from_millis(500));
+            .request_repaint_after(std::time::Duration::from_secs(31));
     }
     outcome
 }

@@ -18,8 +18,10 @@ pub struct Toast {
     pub text: String,
     /// Its kind.
     pub kind: ToastKind,
-    /// Seconds left on screen (counted down while drawn).
-    pub seconds_left: f32,
+    /// How long it stays on screen, in seconds.
+    pub seconds: f64,
+    /// When it was first drawn (the context's clock), once drawn.
+    pub shown_at: Option<f64>,
 }
 
 /// The toasts on screen.
@@ -34,7 +36,8 @@ impl Toasts {
         self.items.push(Toast {
             text: text.into(),
             kind: ToastKind::Info,
-            seconds_left: 4.0,
+            seconds: 4.0,
+            shown_at: None,
         });
     }
 
@@ -45,7 +48,8 @@ impl Toasts {
         self.items.push(Toast {
             text,
             kind: ToastKind::Error,
-            seconds_left: 10.0,
+            seconds: 10.0,
+            shown_at: None,
         });
     }
 
@@ -55,12 +59,12 @@ impl Toasts {
         &self.items
     }
 
-    /// Draws the toasts in the bottom-right corner and counts their time down.
+    /// Draws the toasts in the bottom-right corner and takes them away when their time is up.
     pub fn show(&mut self, ctx: &egui::Context) {
         if self.items.is_empty() {
             return;
         }
-        let dt = ctx.input(|i| i.stable_dt).min(0.1);
+        let now = ctx.input(|i| i.time);
         let mut closed = None;
         egui::Area::new(egui::Id::unique("toasts"))
             .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -36.0))
@@ -91,9 +95,10 @@ impl Toasts {
             self.items.remove(i);
         }
         for toast in &mut self.items {
-            toast.seconds_left -= dt;
+            toast.shown_at.get_or_insert(now);
         }
-        self.items.retain(|t| t.seconds_left > 0.0);
+        self.items
+            .retain(|t| t.shown_at.is_none_or(|at| now - at < t.seconds));
         ctx.request_repaint_after(std::time::Duration::from_millis(250));
     }
 }
