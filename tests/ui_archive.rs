@@ -275,3 +275,20 @@ fn a_file_that_is_not_ours_shows_the_reason_in_the_window() {
     h.get_by_label_contains("不是物业前台的数据库");
     assert_eq!(std::fs::read(&path).unwrap(), b"hello");
 }
+
+#[test]
+fn the_demo_button_opens_a_living_office_whose_logins_are_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.sqlite");
+    let demo = dir.path().join("demo.sqlite");
+    let mut h = harness(DeskApp::new(&path, demo.clone(), common::clock()));
+    h.run();
+    click(&mut h, "打开演示物业");
+    h.get_by_label("这是演示物业，可用以下账号登录：");
+    h.get_by_label("客服：登录名 kefu，密码 123456");
+    log_in(&mut h, "kefu", "123456");
+    assert_eq!(h.state().actor().map(|a| a.role), Some(Role::FrontDesk));
+    assert!(h.state().store().unwrap().unit_rows().unwrap().len() >= 300);
+    assert_eq!(h.state().store().unwrap().path(), Some(demo.as_path()));
+    h.get_by_label_contains("共 300 户");
+}
