@@ -41,21 +41,7 @@ fn a_new_file_is_created_with_the_whole_schema_and_reopens() {
 fn running_the_schema_twice_on_one_file_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("office.sqlite");
-    let (mut store, actor) = {
-        let mut s = Store::open(&path, common::clock()).unwrap();
-        let a = s
-            .setup_office(
-                &common::office(),
-                &wuye_desk::store::NewOperator {
-                    login: "a".into(),
-                    name: "甲".into(),
-                    role: None,
-                    password: "123456".into(),
-                },
-            )
-            .unwrap();
-        (s, a)
-    };
+    let (mut store, actor) = common::office_file(&path);
     store.add_building(&actor, "1栋").unwrap();
     drop(store);
     let store = Store::open(&path, common::clock()).unwrap();
@@ -125,21 +111,7 @@ fn a_damaged_file_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("damaged.sqlite");
     {
-        let (mut store, actor) = {
-            let mut s = Store::open(&path, common::clock()).unwrap();
-            let a = s
-                .setup_office(
-                    &common::office(),
-                    &wuye_desk::store::NewOperator {
-                        login: "a".into(),
-                        name: "甲".into(),
-                        role: None,
-                        password: "123456".into(),
-                    },
-                )
-                .unwrap();
-            (s, a)
-        };
+        let (mut store, actor) = common::office_file(&path);
         for i in 0..200 {
             store.add_building(&actor, &format!("{i}栋")).unwrap();
         }
@@ -168,21 +140,7 @@ fn a_damaged_file_is_refused_and_left_untouched() {
 fn a_second_copy_waits_then_reports_the_file_busy_without_writing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shared.sqlite");
-    let (mut first, actor) = {
-        let mut s = Store::open(&path, common::clock()).unwrap();
-        let a = s
-            .setup_office(
-                &common::office(),
-                &wuye_desk::store::NewOperator {
-                    login: "a".into(),
-                    name: "甲".into(),
-                    role: None,
-                    password: "123456".into(),
-                },
-            )
-            .unwrap();
-        (s, a)
-    };
+    let (mut first, actor) = common::office_file(&path);
     let mut second = Store::open(&path, common::clock()).unwrap();
     second
         .set_busy_timeout(std::time::Duration::from_millis(200))

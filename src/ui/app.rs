@@ -228,13 +228,6 @@ impl DeskApp {
                 },
             },
             (StartOutcome::Logout, Screen::Desk(desk)) => screen_for(desk.store),
-            (StartOutcome::Quit, screen) => {
-                std::process::exit(if matches!(screen, Screen::Failed { .. }) {
-                    1
-                } else {
-                    0
-                });
-            }
             (_, screen) => screen,
         };
     }
@@ -290,7 +283,7 @@ fn failed_ui(ui: &mut egui::Ui, message: &str) -> Option<StartOutcome> {
                 outcome = Some(StartOutcome::OpenFile(path));
             }
             if ui.button("退出").clicked() {
-                outcome = Some(StartOutcome::Quit);
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             }
         });
     });

@@ -18,8 +18,6 @@ pub enum StartOutcome {
     OpenFile(std::path::PathBuf),
     /// Back to the login screen.
     Logout,
-    /// Close the program.
-    Quit,
 }
 
 /// The first-start form.

@@ -11,20 +11,7 @@ pub fn field_row(
     value: &mut String,
     error: Option<&str>,
 ) -> egui::Response {
-    let label_response = ui.label(label);
-    let response = ui
-        .horizontal(|ui| {
-            let r = ui
-                .add(egui::TextEdit::singleline(value).desired_width(220.0))
-                .labelled_by(label_response.id);
-            if let Some(reason) = error {
-                ui.label(egui::RichText::new(reason).color(theme::ERROR));
-            }
-            r
-        })
-        .inner;
-    ui.end_row();
-    response
+    text_row(ui, label, value, error, false)
 }
 
 /// A labelled password field in a grid row.
@@ -34,13 +21,23 @@ pub fn password_row(
     value: &mut String,
     error: Option<&str>,
 ) -> egui::Response {
+    text_row(ui, label, value, error, true)
+}
+
+fn text_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    error: Option<&str>,
+    password: bool,
+) -> egui::Response {
     let label_response = ui.label(label);
     let response = ui
         .horizontal(|ui| {
             let r = ui
                 .add(
                     egui::TextEdit::singleline(value)
-                        .password(true)
+                        .password(password)
                         .desired_width(220.0),
                 )
                 .labelled_by(label_response.id);

@@ -29,6 +29,23 @@ pub fn office() -> Office {
     }
 }
 
+/// The first supervisor of the test offices (zhuguan / secret1).
+pub fn supervisor() -> NewOperator {
+    NewOperator {
+        login: "zhuguan".into(),
+        name: "王主管".into(),
+        role: None,
+        password: "secret1".into(),
+    }
+}
+
+/// An office in a file at `path`, set up with [`supervisor`].
+pub fn office_file(path: &std::path::Path) -> (Store, Actor) {
+    let mut store = Store::open(path, clock()).unwrap();
+    let actor = store.setup_office(&office(), &supervisor()).unwrap();
+    (store, actor)
+}
+
 /// A fresh in-memory office with a supervisor (zhuguan / secret1).
 pub fn store() -> (Store, Actor) {
     let mut store = Store::open_in_memory(clock()).unwrap();
