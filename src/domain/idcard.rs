@@ -86,6 +86,34 @@ pub fn mask_id_number(s: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(n - 5))
 }
 
+/// Masks every 18-digit ID number found inside a longer text (an audit entry, a note), so
+/// that lists never show one in full.
+#[must_use]
+pub fn mask_ids_in_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let window = chars.get(i..i + 18);
+        let is_id = window.is_some_and(|w| {
+            w.iter().take(17).all(char::is_ascii_digit)
+                && w.get(17)
+                    .is_some_and(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x')
+        });
+        let before_ok = i == 0 || chars.get(i - 1).is_none_or(|c| !c.is_ascii_digit());
+        let after_ok = chars.get(i + 18).is_none_or(|c| !c.is_ascii_digit());
+        if is_id && before_ok && after_ok {
+            let id: String = window.map(|w| w.iter().collect()).unwrap_or_default();
+            out.push_str(&mask_id_number(&id));
+            i += 18;
+        } else if let Some(c) = chars.get(i) {
+            out.push(*c);
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -195,5 +223,17 @@ mod tests {
         assert_eq!(mask_id_number("123456"), "123*56");
         // Multi-byte characters do not panic.
         assert_eq!(mask_id_number("身份证号码不详啊"), "身份证***详啊");
+    }
+
+    #[test]
+    fn ids_inside_text_are_masked_and_other_numbers_kept() {
+        let text = r#"{"name":"张三","id_number":"11010119900307123X","phone":"13800138000","n":"1234567890123456789"}"#;
+        let masked = mask_ids_in_text(text);
+        assert!(masked.contains("110101********123X"), "{masked}");
+        assert!(masked.contains("13800138000"));
+        assert!(
+            masked.contains("1234567890123456789"),
+            "19 digits is not an ID"
+        );
     }
 }

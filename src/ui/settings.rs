@@ -4,6 +4,7 @@
 use super::app::DeskCtx;
 use super::theme;
 use super::widgets::{choice_row, field_row, muted, password_row, section};
+use crate::domain::idcard::mask_ids_in_text;
 use crate::domain::kinds::Role;
 use crate::store::{AuditEntry, NewOperator, Office, OperatorRow, StoreError};
 
@@ -176,7 +177,7 @@ impl SettingsTab {
                             .as_deref()
                             .or(entry.before.as_deref())
                             .unwrap_or("");
-                        let short: String = text.chars().take(60).collect();
+                        let short: String = mask_ids_in_text(text).chars().take(60).collect();
                         ui.label(egui::RichText::new(short).color(theme::MUTED).small());
                         ui.end_row();
                     }
