@@ -153,3 +153,146 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, '审计日志不可修改'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, '审计日志不可删除'); END;
+
+-- @version 2
+-- Fees (收费): fee items, bills (应收), receipts with their lines (实收), voids, day closes
+-- and the dunning log. Receipts and their lines are never changed or removed: a void is a
+-- row of its own, and each receipt carries a hash chained to the one before it.
+
+CREATE TABLE fee_item (
+    id                  INTEGER PRIMARY KEY,
+    name                TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    kind                TEXT NOT NULL CHECK (kind IN ('按面积', '固定', '按车辆', '抄表', '公摊', '一次性')),
+    price_4dp           INTEGER NOT NULL CHECK (price_4dp >= 0),
+    unit_kinds          TEXT NOT NULL DEFAULT '',
+    vacant_discount_bp  INTEGER NOT NULL DEFAULT 0 CHECK (vacant_discount_bp BETWEEN 0 AND 10000),
+    late_rate_per_10000 INTEGER NOT NULL DEFAULT 0 CHECK (late_rate_per_10000 >= 0),
+    late_cap_percent    INTEGER CHECK (late_cap_percent IS NULL OR late_cap_percent > 0),
+    due_days            INTEGER NOT NULL DEFAULT 15 CHECK (due_days >= 0),
+    active              INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at          TEXT NOT NULL,
+    created_by          INTEGER NOT NULL REFERENCES operator(id),
+    updated_at          TEXT NOT NULL,
+    updated_by          INTEGER NOT NULL REFERENCES operator(id)
+);
+
+-- Units a fee item applies to besides its unit kinds ('加收'), or is waived for ('免收').
+CREATE TABLE fee_item_unit (
+    fee_item_id  INTEGER NOT NULL REFERENCES fee_item(id),
+    unit_id      INTEGER NOT NULL REFERENCES unit(id),
+    mode         TEXT NOT NULL CHECK (mode IN ('加收', '免收')),
+    created_at   TEXT NOT NULL,
+    created_by   INTEGER NOT NULL REFERENCES operator(id),
+    PRIMARY KEY (fee_item_id, unit_id)
+);
+
+-- 应收: one line per unit, fee item, period and payer's part of the period.
+CREATE TABLE bill (
+    id            INTEGER PRIMARY KEY,
+    unit_id       INTEGER NOT NULL REFERENCES unit(id),
+    fee_item_id   INTEGER NOT NULL REFERENCES fee_item(id),
+    period        TEXT NOT NULL,
+    part_start    TEXT NOT NULL,
+    part_end      TEXT NOT NULL,
+    item_name     TEXT NOT NULL,
+    detail        TEXT NOT NULL,
+    quantity      INTEGER NOT NULL,
+    quantity_scale INTEGER NOT NULL CHECK (quantity_scale > 0),
+    part_num      INTEGER NOT NULL DEFAULT 1,
+    part_den      INTEGER NOT NULL DEFAULT 1 CHECK (part_den > 0),
+    price_4dp     INTEGER NOT NULL,
+    discount_bp   INTEGER NOT NULL DEFAULT 0,
+    gross_fen     INTEGER NOT NULL,
+    discount_fen  INTEGER NOT NULL DEFAULT 0,
+    amount_fen    INTEGER NOT NULL CHECK (amount_fen >= 0),
+    payer         TEXT NOT NULL DEFAULT '',
+    due_date      TEXT NOT NULL,
+    note          TEXT NOT NULL DEFAULT '',
+    created_at    TEXT NOT NULL,
+    created_by    INTEGER NOT NULL REFERENCES operator(id),
+    updated_at    TEXT NOT NULL,
+    updated_by    INTEGER NOT NULL REFERENCES operator(id),
+    UNIQUE (unit_id, fee_item_id, period, part_start)
+);
+CREATE INDEX bill_unit ON bill(unit_id);
+CREATE INDEX bill_period ON bill(period);
+
+-- 收据: numbered from one sequence; hash = SHA-256 of its content and the previous hash.
+CREATE TABLE receipt (
+    id                INTEGER PRIMARY KEY,
+    seq               INTEGER NOT NULL UNIQUE CHECK (seq > 0),
+    number            TEXT NOT NULL UNIQUE,
+    unit_id           INTEGER NOT NULL REFERENCES unit(id),
+    payer             TEXT NOT NULL,
+    method            TEXT NOT NULL CHECK (method IN ('现金', '微信', '支付宝', '银行卡', '转账', '预存抵扣')),
+    received_fen      INTEGER NOT NULL CHECK (received_fen >= 0),
+    balance_used_fen  INTEGER NOT NULL DEFAULT 0 CHECK (balance_used_fen >= 0),
+    tendered_fen      INTEGER NOT NULL DEFAULT 0,
+    change_fen        INTEGER NOT NULL DEFAULT 0 CHECK (change_fen >= 0),
+    business_date     TEXT NOT NULL,
+    created_at        TEXT NOT NULL,
+    operator_id       INTEGER NOT NULL REFERENCES operator(id),
+    note              TEXT NOT NULL DEFAULT '',
+    prev_hash         TEXT NOT NULL,
+    hash              TEXT NOT NULL
+);
+CREATE INDEX receipt_unit ON receipt(unit_id);
+CREATE INDEX receipt_date ON receipt(business_date);
+
+-- What a receipt paid: a bill (bill_id), or money into the unit's prepaid balance (预存).
+CREATE TABLE receipt_line (
+    id           INTEGER PRIMARY KEY,
+    receipt_id   INTEGER NOT NULL REFERENCES receipt(id),
+    bill_id      INTEGER REFERENCES bill(id),
+    item_name    TEXT NOT NULL,
+    period       TEXT NOT NULL,
+    detail       TEXT NOT NULL,
+    amount_fen   INTEGER NOT NULL CHECK (amount_fen > 0)
+);
+CREATE INDEX receipt_line_receipt ON receipt_line(receipt_id);
+CREATE INDEX receipt_line_bill ON receipt_line(bill_id);
+
+-- 作废: a void is recorded beside the receipt, which itself never changes.
+CREATE TABLE receipt_void (
+    receipt_id  INTEGER PRIMARY KEY REFERENCES receipt(id),
+    voided_at   TEXT NOT NULL,
+    voided_by   INTEGER NOT NULL REFERENCES operator(id),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0)
+);
+
+CREATE TRIGGER receipt_no_update BEFORE UPDATE ON receipt
+BEGIN SELECT RAISE(ABORT, '收据不可修改，只能作废'); END;
+CREATE TRIGGER receipt_no_delete BEFORE DELETE ON receipt
+BEGIN SELECT RAISE(ABORT, '收据不可删除，只能作废'); END;
+CREATE TRIGGER receipt_line_no_update BEFORE UPDATE ON receipt_line
+BEGIN SELECT RAISE(ABORT, '收据明细不可修改'); END;
+CREATE TRIGGER receipt_line_no_delete BEFORE DELETE ON receipt_line
+BEGIN SELECT RAISE(ABORT, '收据明细不可删除'); END;
+CREATE TRIGGER receipt_void_no_update BEFORE UPDATE ON receipt_void
+BEGIN SELECT RAISE(ABORT, '作废记录不可修改'); END;
+CREATE TRIGGER receipt_void_no_delete BEFORE DELETE ON receipt_void
+BEGIN SELECT RAISE(ABORT, '作废记录不可删除'); END;
+
+-- 日结: a closed business day takes no more payments.
+CREATE TABLE day_close (
+    business_date      TEXT PRIMARY KEY,
+    closed_at          TEXT NOT NULL,
+    closed_by          INTEGER NOT NULL REFERENCES operator(id),
+    cash_expected_fen  INTEGER NOT NULL,
+    cash_counted_fen   INTEGER NOT NULL,
+    note               TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER day_close_no_delete BEFORE DELETE ON day_close
+BEGIN SELECT RAISE(ABORT, '日结记录不可删除'); END;
+
+-- 催缴记录.
+CREATE TABLE dunning_log (
+    id          INTEGER PRIMARY KEY,
+    unit_id     INTEGER NOT NULL REFERENCES unit(id),
+    log_date    TEXT NOT NULL,
+    method      TEXT NOT NULL CHECK (method IN ('电话', '信件', '上门', '短信')),
+    result      TEXT NOT NULL,
+    operator_id INTEGER NOT NULL REFERENCES operator(id),
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX dunning_unit ON dunning_log(unit_id);

@@ -47,3 +47,32 @@ pub fn system() -> SharedClock {
 pub fn stamp(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
 }
+
+/// A clock that is set by hand: the demo generator walks it through months of history.
+#[derive(Debug)]
+pub struct ManualClock(std::sync::Mutex<NaiveDateTime>);
+
+impl ManualClock {
+    /// A clock showing `t`.
+    #[must_use]
+    pub fn new(t: NaiveDateTime) -> Self {
+        Self(std::sync::Mutex::new(t))
+    }
+
+    /// Sets the time.
+    pub fn set(&self, t: NaiveDateTime) {
+        match self.0.lock() {
+            Ok(mut guard) => *guard = t,
+            Err(poisoned) => *poisoned.into_inner() = t,
+        }
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> NaiveDateTime {
+        match self.0.lock() {
+            Ok(guard) => *guard,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+}

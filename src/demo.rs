@@ -1,11 +1,15 @@
 //! The demo office: a realistic estate so a new user sees a living program, and the data the
 //! benchmarks run on. Deterministic for a given seed.
 
+use crate::clock::ManualClock;
 use crate::domain::forms::{PersonForm, UnitForm};
 use crate::domain::idcard::id_check_digit;
 use crate::domain::kinds::{CardKind, OccupantRole, Role, UnitKind, UnitStatus};
 use crate::store::{Actor, NewOperator, Office, Store, StoreResult};
 use chrono::{Days, NaiveDate};
+use std::sync::Arc;
+
+mod fees;
 
 /// The demo's logins, shown on a demo office's login screen: (role, login, password).
 pub const DEMO_LOGINS: &[(Role, &str, &str)] = &[
@@ -245,20 +249,54 @@ pub fn generate(store: &mut Store, spec: &DemoSpec) -> StoreResult<Actor> {
             password: DEMO_LOGINS[1].2.into(),
         },
     )?;
+    let desk = store.cli_operator(Some(DEMO_LOGINS[1].1))?;
+    let real = store.clock().clone();
+    let today = real.today();
+    let manual = Arc::new(ManualClock::new(real.now()));
+    store.set_clock(manual.clone());
     store.set_bulk_mode(true)?;
-    let result = fill(store, &supervisor, spec);
+    let result = fill(store, &supervisor, spec, &manual, today)
+        .and_then(|()| fees::fill_fees(store, &supervisor, &desk, spec, &manual, today));
     store.set_bulk_mode(false)?;
+    store.set_clock(real);
     result?;
     Ok(supervisor)
 }
 
-fn fill(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> StoreResult<()> {
+/// The day the demo's history starts: `months` before `today`.
+fn history_start(today: NaiveDate, months: u32) -> NaiveDate {
+    today
+        .checked_sub_months(chrono::Months::new(months.max(1)))
+        .unwrap_or(today)
+}
+
+/// Sets the manual clock to a day at a time of day.
+fn at(clock: &ManualClock, day: NaiveDate, hour: u32, minute: u32) {
+    clock.set(day.and_hms_opt(hour, minute, 0).unwrap_or_default());
+}
+
+fn fill(
+    store: &mut Store,
+    actor: &Actor,
+    spec: &DemoSpec,
+    clock: &ManualClock,
+    today: NaiveDate,
+) -> StoreResult<()> {
     let mut rng = Rng::new(spec.seed);
-    let today = store.today();
     let history_days = u64::from(spec.months.max(1)) * 30;
-    let handover_base = today
-        .checked_sub_days(Days::new(history_days + 365))
+    let handover_base = history_start(today, spec.months)
+        .checked_sub_days(Days::new(365))
         .unwrap_or(today);
+    // The archive was set up before the first hand-over; the rest happened since.
+    at(
+        clock,
+        handover_base
+            .checked_sub_days(Days::new(30))
+            .unwrap_or(handover_base),
+        10,
+        0,
+    );
+    let mut created = Vec::new();
     for plan in plan_units(spec) {
         let roll = rng.below(100);
         let status = match (plan.kind, roll) {
@@ -285,6 +323,10 @@ fn fill(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> StoreResult<()> {
                 note: String::new(),
             },
         )?;
+        created.push((unit_id, status));
+    }
+    at(clock, today, 9, 0);
+    for (unit_id, status) in created {
         if status == UnitStatus::NotHandedOver {
             continue;
         }

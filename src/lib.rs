@@ -5,8 +5,10 @@
 
 pub mod clock;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod print;
 pub mod store;
 pub mod ui;

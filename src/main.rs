@@ -33,6 +33,13 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// 核验收据链和数据库完整性（有问题时返回非零）
+    Verify,
+    /// 打印：补打收据，或批量打印收费通知单/催缴单
+    Print {
+        #[command(subcommand)]
+        what: PrintCommand,
+    },
     /// 导入业主花名册（.xlsx/.xls/.csv）
     ImportOwners {
         /// 花名册文件
@@ -43,6 +50,33 @@ enum Command {
         /// 记在哪位操作员名下（默认第一位主管）
         #[arg(long)]
         operator: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PrintCommand {
+    /// 补打一张收据（PDF 上注明「补打」）
+    Receipt {
+        /// 收据号，如 SJ202611-000123
+        number: String,
+        /// 输出的 PDF 文件
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 收费通知单（或加 --dunning 打催缴单），每户一页
+    Notices {
+        /// 期间，如 2026Q4 或 2026-11
+        #[arg(long)]
+        period: String,
+        /// 只打某一栋，如 3栋
+        #[arg(long)]
+        building: Option<String>,
+        /// 打催缴单（欠费的房屋）
+        #[arg(long)]
+        dunning: bool,
+        /// 输出的 PDF 文件
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -78,6 +112,8 @@ fn main() -> ExitCode {
                 },
             )
         }),
+        Some(Command::Verify) => need_db(cli.db.as_deref()).and_then(|db| verify(&db)),
+        Some(Command::Print { what }) => need_db(cli.db.as_deref()).and_then(|db| print(&db, what)),
         Some(Command::ImportOwners {
             file,
             skip_bad,
@@ -182,5 +218,81 @@ fn import_owners(
         report.owners_added,
         report.vehicles_added
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open_existing(db: &Path) -> Result<Store> {
+    if !db.exists() {
+        bail!("数据库文件 {} 不存在", db.display());
+    }
+    Ok(Store::open(db, clock::system())?)
+}
+
+fn verify(db: &Path) -> Result<ExitCode> {
+    let store = open_existing(db)?;
+    let mut ok = true;
+    match store.integrity_check() {
+        Ok(()) => println!("数据库完整性检查：通过"),
+        Err(e) => {
+            ok = false;
+            println!("数据库完整性检查：失败：{e}");
+        }
+    }
+    match store.verify_receipts()? {
+        Ok(head) => println!(
+            "收据链：通过，共 {} 张收据，链尾哈希 {}",
+            head.count, head.head_hash
+        ),
+        Err(b) => {
+            ok = false;
+            println!("收据链：断在第 {} 张收据 {}：{}", b.seq, b.number, b.reason);
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn write_pdf(out: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = out.with_extension("pdf.part");
+    std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
+    std::fs::rename(&tmp, out).with_context(|| format!("无法写入 {}", out.display()))?;
+    Ok(())
+}
+
+fn print(db: &Path, what: PrintCommand) -> Result<ExitCode> {
+    let store = open_existing(db)?;
+    match what {
+        PrintCommand::Receipt { number, out } => {
+            let pdf = wuye_desk::documents::receipt_pdf(&store, &number, true)?;
+            write_pdf(&out, &pdf)?;
+            println!("已补打收据 {number}：{}", out.display());
+        }
+        PrintCommand::Notices {
+            period,
+            building,
+            dunning,
+            out,
+        } => {
+            let period =
+                wuye_desk::domain::fees::Period::parse(&period).map_err(anyhow::Error::msg)?;
+            let (count, pdf) = wuye_desk::documents::notices_document(
+                &store,
+                &period,
+                building.as_deref(),
+                dunning,
+                &|_, _| true,
+            )?;
+            write_pdf(&out, &pdf)?;
+            let kind = if dunning {
+                "催缴单"
+            } else {
+                "收费通知单"
+            };
+            println!("已生成{kind} {count} 份：{}", out.display());
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -102,6 +102,56 @@ word_enum! {
     }
 }
 
+word_enum! {
+    /// How a fee item computes its amount.
+    FeeKind {
+        /// Area × price per m² per month × months (物业费).
+        ByArea => "按面积",
+        /// A fixed amount per month.
+        Fixed => "固定",
+        /// A fixed amount per registered vehicle per month (车辆管理费).
+        PerVehicle => "按车辆",
+        /// Usage from the unit's meter × price (自用水电).
+        Metered => "抄表",
+        /// A common meter's cost shared over units (公摊).
+        Shared => "公摊",
+        /// Charged once, by hand (装修押金, 有偿维修, 工本费).
+        OneOff => "一次性",
+    }
+}
+
+word_enum! {
+    /// How a payment was made.
+    PayMethod {
+        /// Cash counted at the desk.
+        Cash => "现金",
+        /// WeChat Pay.
+        WeChat => "微信",
+        /// Alipay.
+        Alipay => "支付宝",
+        /// Bank card (POS).
+        Card => "银行卡",
+        /// Bank transfer.
+        Transfer => "转账",
+        /// Paid from the unit's prepaid balance only.
+        Balance => "预存抵扣",
+    }
+}
+
+word_enum! {
+    /// How a dunning attempt was made.
+    DunningMethod {
+        /// A phone call.
+        Phone => "电话",
+        /// A letter or notice.
+        Letter => "信件",
+        /// A visit.
+        Visit => "上门",
+        /// A text message.
+        Sms => "短信",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

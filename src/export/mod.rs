@@ -2,8 +2,10 @@
 //! month-end archive).
 
 mod archive_xlsx;
+mod arrears_xlsx;
 
 pub use archive_xlsx::write_archive_workbook;
+pub use arrears_xlsx::write_arrears_workbook;
 
 /// Why an export failed. `Display` is Chinese and names the file.
 #[derive(Debug, thiserror::Error)]

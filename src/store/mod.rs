@@ -5,7 +5,9 @@ mod archive;
 mod archive_read;
 mod audit;
 mod error;
+mod fees;
 mod operators;
+mod receipts;
 mod roster_import;
 
 pub use archive::{
@@ -14,7 +16,12 @@ pub use archive::{
 };
 pub use audit::AuditEntry;
 pub use error::{StoreError, StoreResult};
+pub use fees::{BillDraft, BillingPreview, FeeItem, FeeItemForm};
 pub use operators::{Actor, NewOperator, Office, OperatorRow, require_supervisor};
+pub use receipts::{
+    ARREARS_BUCKETS, ArrearsRow, BillRow, ChainBreak, ChainHead, DaySummary, DunningRow,
+    GENESIS_HASH, Payment, ReceiptDetail, ReceiptLineRow, ReceiptRow,
+};
 
 use crate::clock::{SharedClock, stamp};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -224,6 +231,11 @@ impl Store {
             "PRAGMA synchronous=FULL;"
         })?;
         Ok(())
+    }
+
+    /// Replaces the clock (the demo generator walks a clock through its history).
+    pub fn set_clock(&mut self, clock: SharedClock) {
+        self.clock = clock;
     }
 
     /// The store's clock.

@@ -2,6 +2,7 @@
 //! search box, the status line and the toasts.
 
 use super::archive::ArchiveTab;
+use super::fees::FeesTab;
 use super::search_box::SearchBox;
 use super::settings::SettingsTab;
 use super::start::{LoginForm, SetupForm, StartOutcome};
@@ -16,6 +17,8 @@ use std::path::{Path, PathBuf};
 /// The tabs of the desk, in the desk's order. Tabs of parts not built yet are absent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Tab {
+    /// 收费.
+    Fees,
     /// 业户档案.
     #[default]
     Archive,
@@ -25,12 +28,13 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in order.
-    pub const ALL: &'static [Self] = &[Self::Archive, Self::Settings];
+    pub const ALL: &'static [Self] = &[Self::Fees, Self::Archive, Self::Settings];
 
     /// The tab's label.
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {
+            Self::Fees => "收费",
             Self::Archive => "业户档案",
             Self::Settings => "设置",
         }
@@ -72,6 +76,7 @@ struct Desk {
     actor: Actor,
     search: SearchBox,
     archive: ArchiveTab,
+    fees: FeesTab,
     settings: SettingsTab,
     /// Until when (context time) the status line says the file is busy.
     busy_until: f64,
@@ -298,6 +303,7 @@ impl Desk {
             actor,
             search: SearchBox::default(),
             archive: ArchiveTab::default(),
+            fees: FeesTab::default(),
             settings: SettingsTab::default(),
             busy_until: 0.0,
         };
@@ -364,10 +370,6 @@ fn desk_ui(
                 });
             });
         });
-    if let Some(unit_id) = jump {
-        *tab = Tab::Archive;
-        desk.archive.select_unit(&desk.store, unit_id, toasts);
-    }
     let mut ctx = DeskCtx {
         store: &mut desk.store,
         actor: &desk.actor,
@@ -377,7 +379,16 @@ fn desk_ui(
         archive_changed: false,
         busy: false,
     };
+    if let Some(unit_id) = jump {
+        if *tab == Tab::Fees {
+            desk.fees.select_unit(&mut ctx, unit_id);
+        } else {
+            *tab = Tab::Archive;
+            desk.archive.select_unit(ctx.store, unit_id, ctx.toasts);
+        }
+    }
     egui::CentralPanel::default_margins().show(ui, |ui| match tab {
+        Tab::Fees => desk.fees.ui(ui, &mut ctx),
         Tab::Archive => desk.archive.ui(ui, &mut ctx),
         Tab::Settings => desk.settings.ui(ui, &mut ctx),
     });

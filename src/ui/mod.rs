@@ -5,6 +5,8 @@ pub mod archive;
 pub mod archive_forms;
 pub mod archive_import;
 pub mod date_picker;
+pub mod fees;
+pub mod fees_admin;
 pub mod fonts;
 pub mod search_box;
 pub mod settings;

@@ -4,13 +4,31 @@
 use super::app::DeskCtx;
 use super::theme;
 use super::widgets::{choice_row, field_row, muted, password_row, section};
+use crate::domain::fees::late_fee_example;
 use crate::domain::idcard::mask_ids_in_text;
 use crate::domain::kinds::Role;
-use crate::store::{AuditEntry, NewOperator, Office, OperatorRow, StoreError};
+use crate::domain::kinds::{FeeKind, UnitKind};
+use crate::domain::money::price_text;
+use crate::store::{
+    AuditEntry, FeeItem, FeeItemForm, NewOperator, Office, OperatorRow, StoreError,
+};
+
+/// The pages of the settings tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum SettingsPage {
+    /// Office details, operators, one's password.
+    #[default]
+    Office,
+    /// Fee items.
+    FeeItems,
+    /// The audit log.
+    Audit,
+}
 
 /// The settings tab's state.
 #[derive(Debug, Default)]
 pub struct SettingsTab {
+    page: SettingsPage,
     loaded: bool,
     office: Office,
     operators: Vec<OperatorRow>,
@@ -18,6 +36,10 @@ pub struct SettingsTab {
     new_op: NewOperator,
     new_role: Option<Role>,
     new_op_error: Option<(&'static str, String)>,
+    fee_items: Vec<FeeItem>,
+    fee_form: FeeItemForm,
+    editing_fee: Option<i64>,
+    fee_error: Option<(&'static str, String)>,
     own_password: String,
     own_password_again: String,
     password_error: Option<String>,
@@ -26,12 +48,17 @@ pub struct SettingsTab {
 impl SettingsTab {
     fn load(&mut self, ctx: &mut DeskCtx<'_>) {
         self.office = ctx.office.clone();
-        match (ctx.store.operators(), ctx.store.audit_entries(None, 200)) {
-            (Ok(ops), Ok(audit)) => {
+        match (
+            ctx.store.operators(),
+            ctx.store.audit_entries(None, 200),
+            ctx.store.fee_items(),
+        ) {
+            (Ok(ops), Ok(audit), Ok(items)) => {
                 self.operators = ops;
                 self.audit = audit;
+                self.fee_items = items;
             }
-            (Err(e), _) | (_, Err(e)) => ctx.fail(&e),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => ctx.fail(&e),
         }
         self.loaded = true;
     }
@@ -42,7 +69,25 @@ impl SettingsTab {
             self.load(ctx);
         }
         let supervisor = ctx.actor.role == Role::Supervisor;
-        egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.horizontal(|ui| {
+            for (page, label) in [
+                (SettingsPage::Office, "物业与操作员"),
+                (SettingsPage::FeeItems, "收费项目"),
+                (SettingsPage::Audit, "操作日志"),
+            ] {
+                ui.selectable_value(&mut self.page, page, label);
+            }
+        });
+        ui.separator();
+        egui::ScrollArea::vertical().show(ui, |ui| match self.page {
+            SettingsPage::Office => self.office_ui(ui, ctx, supervisor),
+            SettingsPage::FeeItems => self.fee_items_ui(ui, ctx, supervisor),
+            SettingsPage::Audit => self.audit_ui(ui),
+        });
+    }
+
+    fn office_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, supervisor: bool) {
+        {
             section(ui, "物业信息");
             ui.add_enabled_ui(supervisor, |ui| {
                 egui::Grid::new("office_grid")
@@ -157,7 +202,11 @@ impl SettingsTab {
                     self.password_error = Some("两次输入的密码不一样".into());
                 }
             }
+        }
+    }
 
+    fn audit_ui(&mut self, ui: &mut egui::Ui) {
+        {
             section(ui, "操作日志（最近200条）");
             egui::Grid::new("audit")
                 .striped(true)
@@ -182,6 +231,177 @@ impl SettingsTab {
                         ui.end_row();
                     }
                 });
+        }
+    }
+
+    fn fee_items_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, supervisor: bool) {
+        section(ui, "收费项目");
+        let mut edit = None;
+        egui::Grid::new("fee_items")
+            .striped(true)
+            .num_columns(7)
+            .show(ui, |ui| {
+                for h in ["项目", "方式", "单价", "适用", "空置优惠", "滞纳金", ""] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for item in &self.fee_items {
+                    ui.label(&item.name);
+                    ui.label(item.kind.as_str());
+                    ui.label(format!(
+                        "{} {}",
+                        price_text(item.price_4dp),
+                        item.price_unit()
+                    ));
+                    ui.label(
+                        item.unit_kinds
+                            .iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    );
+                    ui.label(if item.vacant_discount_bp > 0 {
+                        format!("{}%", item.vacant_discount_bp / 100)
+                    } else {
+                        "无".into()
+                    });
+                    ui.label(if item.late_rate_per_10000 > 0 {
+                        format!("每天万分之{}", item.late_rate_per_10000)
+                    } else {
+                        "不收".into()
+                    });
+                    if supervisor && ui.small_button(format!("修改 {}", item.name)).clicked() {
+                        edit = Some(item.clone());
+                    }
+                    ui.end_row();
+                }
+            });
+        if let Some(item) = edit {
+            self.fee_form = item.form();
+            self.editing_fee = Some(item.id);
+            self.fee_error = None;
+        }
+        if !supervisor {
+            return;
+        }
+        ui.add_space(6.0);
+        ui.label(if self.editing_fee.is_some() {
+            "修改收费项目（新单价只用于还没缴的应收）"
+        } else {
+            "新增收费项目"
+        });
+        let err = |f: &str| {
+            self.fee_error
+                .as_ref()
+                .filter(|(x, _)| *x == f)
+                .map(|(_, r)| r.clone())
+        };
+        let (e_name, e_price, e_vacant, e_late, e_cap, e_due) = (
+            err("项目名称"),
+            err("单价"),
+            err("空置优惠"),
+            err("滞纳金"),
+            err("滞纳金上限"),
+            err("缴费期限"),
+        );
+        let form = &mut self.fee_form;
+        egui::Grid::new("fee_form").num_columns(2).show(ui, |ui| {
+            field_row(ui, "项目名称", &mut form.name, e_name.as_deref());
+            choice_row(ui, "计费方式", &mut form.kind, FeeKind::ALL);
+            field_row(ui, "单价（元）", &mut form.price, e_price.as_deref());
+            ui.label("适用房屋");
+            ui.horizontal(|ui| {
+                for k in UnitKind::ALL {
+                    let mut on = form.unit_kinds.contains(k);
+                    if ui.checkbox(&mut on, k.as_str()).changed() {
+                        if on {
+                            form.unit_kinds.push(*k);
+                        } else {
+                            form.unit_kinds.retain(|x| x != k);
+                        }
+                    }
+                }
+            });
+            ui.end_row();
+            field_row(
+                ui,
+                "空置优惠（%）",
+                &mut form.vacant_discount_percent,
+                e_vacant.as_deref(),
+            );
+            field_row(
+                ui,
+                "滞纳金（每天万分之）",
+                &mut form.late_rate_per_10000,
+                e_late.as_deref(),
+            );
+            field_row(
+                ui,
+                "滞纳金上限（欠费的%）",
+                &mut form.late_cap_percent,
+                e_cap.as_deref(),
+            );
+            let rate = form.late_rate_per_10000.trim().parse::<i64>().unwrap_or(0);
+            let cap = form
+                .late_cap_percent
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|c| *c > 0);
+            ui.label("");
+            muted(ui, late_fee_example(rate, cap));
+            ui.end_row();
+            field_row(
+                ui,
+                "缴费期限（期初后天数）",
+                &mut form.due_days,
+                e_due.as_deref(),
+            );
+            ui.label("状态");
+            ui.checkbox(&mut form.active, "启用此项目");
+            ui.end_row();
+        });
+        ui.horizontal(|ui| {
+            let label = if self.editing_fee.is_some() {
+                "保存收费项目"
+            } else {
+                "新增收费项目"
+            };
+            if ui.button(label).clicked() {
+                let result = match self.editing_fee {
+                    Some(id) => ctx
+                        .store
+                        .update_fee_item(ctx.actor, id, &self.fee_form)
+                        .map(|n| {
+                            if n > 0 {
+                                format!("已保存；{n} 条未缴应收按新单价重算")
+                            } else {
+                                "已保存".to_string()
+                            }
+                        }),
+                    None => ctx
+                        .store
+                        .add_fee_item(ctx.actor, &self.fee_form)
+                        .map(|_| format!("已新增收费项目 {}", self.fee_form.name.trim())),
+                };
+                match result {
+                    Ok(msg) => {
+                        ctx.toasts.info(msg);
+                        self.fee_form = FeeItemForm::default();
+                        self.editing_fee = None;
+                        self.fee_error = None;
+                        self.loaded = false;
+                    }
+                    Err(StoreError::Invalid { field, reason }) => {
+                        self.fee_error = Some((field, reason))
+                    }
+                    Err(e) => ctx.fail(&e),
+                }
+            }
+            if self.editing_fee.is_some() && ui.button("取消修改").clicked() {
+                self.fee_form = FeeItemForm::default();
+                self.editing_fee = None;
+            }
         });
     }
 }
