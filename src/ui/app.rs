@@ -57,6 +57,8 @@ pub struct DeskCtx<'a> {
     pub archive_changed: bool,
     /// Set when the file was busy (the status line says so).
     pub busy: bool,
+    /// Whether printed PDFs are opened in the system's viewer (off in tests).
+    pub open_files: bool,
 }
 
 impl DeskCtx<'_> {
@@ -104,6 +106,7 @@ pub struct DeskApp {
     screen: Screen,
     toasts: Toasts,
     tab: Tab,
+    open_files: bool,
 }
 
 const LAST_TAB_KEY: &str = "wuye-desk.last_tab";
@@ -125,7 +128,16 @@ impl DeskApp {
             screen,
             toasts: Toasts::default(),
             tab: Tab::default(),
+            open_files: true,
         }
+    }
+
+    /// Writes printed PDFs without opening the system's viewer (for tests, where there is
+    /// no desktop to show them on).
+    #[must_use]
+    pub fn without_viewer(mut self) -> Self {
+        self.open_files = false;
+        self
     }
 
     /// For eframe: installs the font and theme and restores the last tab.
@@ -184,7 +196,14 @@ impl DeskApp {
                 office,
                 form,
             } => form.ui(ui, store, office),
-            Screen::Desk(desk) => desk_ui(ui, desk, &mut self.tab, &mut self.toasts, today),
+            Screen::Desk(desk) => desk_ui(
+                ui,
+                desk,
+                &mut self.tab,
+                &mut self.toasts,
+                today,
+                self.open_files,
+            ),
         };
         if let Some(outcome) = next {
             self.apply(outcome);
@@ -318,6 +337,7 @@ fn desk_ui(
     tab: &mut Tab,
     toasts: &mut Toasts,
     today: NaiveDate,
+    open_files: bool,
 ) -> Option<StartOutcome> {
     let mut outcome = None;
     let mut jump = None;
@@ -378,6 +398,7 @@ fn desk_ui(
         today,
         archive_changed: false,
         busy: false,
+        open_files,
     };
     if let Some(unit_id) = jump {
         if *tab == Tab::Fees {

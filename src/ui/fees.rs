@@ -86,18 +86,16 @@ pub fn save_pdf(path: &Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 /// Writes a PDF and opens it in the system's PDF viewer, where the person prints.
-pub fn save_and_open(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn save_and_open(ctx: &DeskCtx<'_>, path: &Path, bytes: &[u8]) -> Result<(), String> {
     save_pdf(path, bytes)?;
-    open_in_viewer(path);
+    if ctx.open_files {
+        open_in_viewer(path);
+    }
     Ok(())
 }
 
 /// Opens a file with the system's default program (the PDF viewer, where the person prints).
-/// Not done under tests, where there is no desktop.
 pub fn open_in_viewer(path: &Path) {
-    if std::env::var_os("WUYE_DESK_NO_VIEWER").is_some() {
-        return;
-    }
     let spawned = if cfg!(target_os = "windows") {
         std::process::Command::new("cmd")
             .arg("/C")
@@ -382,7 +380,7 @@ impl FeesTab {
                 Ok(pdf) => {
                     let path = print_folder(ctx.store, "移交表")
                         .join(format!("费用移交表-{}.pdf", day.date));
-                    match save_and_open(&path, &pdf) {
+                    match save_and_open(ctx, &path, &pdf) {
                         Ok(()) => ctx.toasts.info(format!("已生成 {}", path.display())),
                         Err(e) => ctx.toasts.error(e),
                     }
@@ -460,7 +458,7 @@ fn print_receipt(ctx: &mut DeskCtx<'_>, number: &str, reprint: bool) {
         Ok(pdf) => {
             let suffix = if reprint { "-补打" } else { "" };
             let path = print_folder(ctx.store, "收据").join(format!("{number}{suffix}.pdf"));
-            match save_and_open(&path, &pdf) {
+            match save_and_open(ctx, &path, &pdf) {
                 Ok(()) => ctx
                     .toasts
                     .info(format!("收据 {number} 已生成：{}", path.display())),
@@ -675,6 +673,12 @@ fn counter_ui(ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, c: &mut Counter) -> Opti
                             .desired_width(120.0),
                     )
                     .labelled_by(label.id);
+                let e = if r.changed() {
+                    c.error = None;
+                    None
+                } else {
+                    e
+                };
                 if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     submit = true;
                 }

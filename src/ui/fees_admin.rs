@@ -384,7 +384,9 @@ impl NoticesView {
                 Ok(Ok((count, path))) => {
                     ctx.toasts
                         .info(format!("已生成 {count} 份：{}", path.display()));
-                    super::fees::open_in_viewer(&path);
+                    if ctx.open_files {
+                        super::fees::open_in_viewer(&path);
+                    }
                     self.job = None;
                 }
                 Ok(Err(e)) => {
