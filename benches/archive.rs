@@ -1,37 +1,16 @@
-//! Archive benchmarks on a `demo --units 5000` office: search as you type, opening the
-//! archive tab (the unit list and one unit's file), and importing a 5,000-row roster.
+//! Archive benchmarks on a `demo --units 5000 --months 36` office: search as you type,
+//! opening the archive tab (the unit list and one unit's file), and importing a 5,000-row
+//! roster.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::sync::Arc;
-use wuye_desk::clock::FixedClock;
-use wuye_desk::demo::{DemoSpec, Rng, generate, id_number};
+use wuye_desk::demo::{Rng, id_number};
 use wuye_desk::domain::roster::{Table, TableRow, check_roster};
 use wuye_desk::domain::search::SearchIndex;
-use wuye_desk::store::Store;
-
-fn clock() -> wuye_desk::clock::SharedClock {
-    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
-        .and_then(|d| d.and_hms_opt(9, 0, 0))
-        .unwrap_or_default();
-    Arc::new(FixedClock(now))
-}
-
-fn demo_office(dir: &std::path::Path) -> Store {
-    let path = dir.join("bench.sqlite");
-    let mut store = Store::open(&path, clock()).expect("open");
-    generate(
-        &mut store,
-        &DemoSpec {
-            units: 5000,
-            months: 36,
-            seed: 1,
-        },
-    )
-    .expect("demo");
-    store
-}
+use wuye_desk::store::{NewOperator, Office, Store};
 
 fn roster(rows: usize) -> Table {
     let mut rng = Rng::new(99);
@@ -45,11 +24,11 @@ fn roster(rows: usize) -> Table {
             cells: vec![
                 format!("{}号楼{}", 100 + i / 100, 1000 + i % 100),
                 format!("业主{i}"),
-                format!("139{:08}", i),
+                format!("139{i:08}"),
                 id_number(&mut rng),
                 format!("{}.{:02}", 60 + i % 90, i % 100),
                 if i % 3 == 0 {
-                    format!("粤C{:05}", i)
+                    format!("粤C{i:05}")
                 } else {
                     String::new()
                 },
@@ -60,31 +39,25 @@ fn roster(rows: usize) -> Table {
 }
 
 fn benches(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = demo_office(dir.path());
-    let index = SearchIndex::build(store.search_entries().expect("entries"));
-    let people: usize = store
-        .search_entries()
-        .expect("entries")
-        .iter()
-        .map(|e| e.people.len())
-        .sum();
+    let store = common::open(&common::demo_path());
+    let entries = store.search_entries().expect("entries");
+    let people: usize = entries.iter().map(|e| e.people.len()).sum();
+    let index = SearchIndex::build(entries);
     println!(
         "demo office: {} units, {people} current people",
         index.len()
     );
 
     let mut group = c.benchmark_group("archive");
-    group.bench_function("search keystroke over 5000 units (\"zsf\")", |b| {
-        b.iter(|| black_box(index.query(black_box("zsf"), 12)));
-    });
-    group.bench_function("search keystroke over 5000 units (\"138\")", |b| {
-        b.iter(|| black_box(index.query(black_box("138"), 12)));
-    });
+    for query in ["zsf", "138", "3栋2单元15", "粤B"] {
+        group.bench_function(format!("search keystroke \"{query}\""), |b| {
+            b.iter(|| black_box(index.query(black_box(query), 12)));
+        });
+    }
     group.bench_function("open archive tab (unit list + one unit's file)", |b| {
         b.iter(|| {
             let rows = store.unit_rows().expect("rows");
-            let first = rows.first().map(|r| r.id).unwrap_or(1);
+            let first = rows.first().map_or(1, |r| r.id);
             black_box(store.unit_detail(first).expect("detail"));
             black_box(rows.len())
         });
@@ -93,19 +66,25 @@ fn benches(c: &mut Criterion) {
         b.iter(|| black_box(SearchIndex::build(store.search_entries().expect("entries")).len()));
     });
     group.sample_size(10);
+    let table = roster(5000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut n = 0;
     group.bench_function("import 5000-row roster (check + one transaction)", |b| {
-        let table = roster(5000);
         b.iter_batched(
             || {
-                let path = dir.path().join(format!("import-{}.sqlite", rand_suffix()));
-                let mut s = Store::open(&path, clock()).expect("open");
+                n += 1;
+                let mut s = Store::open(
+                    &dir.path().join(format!("import-{n}.sqlite")),
+                    common::clock(),
+                )
+                .expect("open");
                 let actor = s
                     .setup_office(
-                        &wuye_desk::store::Office {
+                        &Office {
                             name: "基准".into(),
-                            ..Default::default()
+                            ..Office::default()
                         },
-                        &wuye_desk::store::NewOperator {
+                        &NewOperator {
                             login: "a".into(),
                             name: "甲".into(),
                             role: None,
@@ -126,13 +105,6 @@ fn benches(c: &mut Criterion) {
         );
     });
     group.finish();
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
 }
 
 criterion_group!(archive, benches);

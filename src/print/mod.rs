@@ -21,11 +21,13 @@ pub mod receipt;
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use printpdf::{
-    Color, FontId, Greyscale, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon,
-    PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
+    Codepoint, Color, FontId, Greyscale, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode,
+    ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfParseErrorSeverity,
+    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix,
+    TextRenderingMode, WindingOrder,
 };
 
 /// WenQuanYi Micro Hei, a TrueType collection; face 0 is the proportional face used for print.
@@ -58,12 +60,24 @@ pub enum PrintError {
     Write(String),
 }
 
-/// The print font: parsed once, with the advances of ASCII characters cached.
+/// The resource name of the print font inside every PDF (short: it is repeated before every
+/// run of text).
+const FONT_RESOURCE: &str = "WQY";
+
+/// Marks a filled slot of the glyph cache; the low 16 bits hold the glyph id (0 = missing).
+const GLYPH_KNOWN: u32 = 1 << 16;
+
+/// The print font: parsed once, with glyph ids of the characters met so far and the advances
+/// of ASCII characters cached (the font's own character map is searched linearly, which
+/// dominated the time of a 5,000-page batch).
 pub struct PrintFont {
     parsed: ParsedFont,
     units_per_em: f32,
     ascii_em: [f32; 128],
     fallback: char,
+    /// Per Basic Multilingual Plane code point: 0 = not looked up yet, else
+    /// `GLYPH_KNOWN | glyph id`.
+    bmp_glyphs: Vec<AtomicU32>,
 }
 
 impl PrintFont {
@@ -79,6 +93,7 @@ impl PrintFont {
             units_per_em,
             ascii_em: [0.5; 128],
             fallback: '?',
+            bmp_glyphs: (0..0x1_0000).map(|_| AtomicU32::new(0)).collect(),
         };
         for c in 0u8..128 {
             font.ascii_em[usize::from(c)] = font.glyph_advance_em(char::from(c)).unwrap_or(0.5);
@@ -89,14 +104,46 @@ impl PrintFont {
         Some(font)
     }
 
+    /// The glyph id of `c`, if the font has one.
+    fn glyph(&self, c: char) -> Option<u16> {
+        let code = u32::from(c);
+        let Some(slot) = usize::try_from(code)
+            .ok()
+            .and_then(|i| self.bmp_glyphs.get(i))
+        else {
+            return self.parsed.lookup_glyph_index(code).filter(|&g| g != 0);
+        };
+        let cached = slot.load(Ordering::Relaxed);
+        let gid = if cached & GLYPH_KNOWN != 0 {
+            u16::try_from(cached & 0xFFFF).unwrap_or(0)
+        } else {
+            let gid = self.parsed.lookup_glyph_index(code).unwrap_or(0);
+            slot.store(GLYPH_KNOWN | u32::from(gid), Ordering::Relaxed);
+            gid
+        };
+        (gid != 0).then_some(gid)
+    }
+
     fn glyph_advance_em(&self, c: char) -> Option<f32> {
-        let gid = self.parsed.lookup_glyph_index(u32::from(c))?;
+        let gid = self.glyph(c)?;
         Some(f32::from(self.parsed.get_horizontal_advance(gid)) / self.units_per_em)
     }
 
     /// Whether the font has a glyph for `c` (anything else would print as an empty box).
     pub fn has_glyph(&self, c: char) -> bool {
-        self.parsed.lookup_glyph_index(u32::from(c)).is_some()
+        self.glyph(c).is_some()
+    }
+
+    /// `s` (already [`PrintFont::printable`]) as glyph ids, each carrying its character for
+    /// the PDF's text extraction map.
+    fn glyph_run(&self, s: &str) -> Vec<Codepoint> {
+        s.chars()
+            .map(|c| Codepoint {
+                gid: self.glyph(c).unwrap_or(0),
+                offset: 0.0,
+                cid: Some(c.to_string()),
+            })
+            .collect()
     }
 
     /// The advance of `c` in em (fractions of the font size).
@@ -341,10 +388,13 @@ impl Page {
         }
     }
 
+    /// Page coordinates in points from the bottom-left corner, rounded to 0.01 pt (keeps the
+    /// content streams short; far finer than any printer).
     fn point(&self, x: f32, y: f32) -> Point {
+        let round = |v: f32| (v * 100.0).round() / 100.0;
         Point {
-            x: Pt((self.origin.0 + x) * PT_PER_MM),
-            y: Pt((self.size.height_mm - self.origin.1 - y) * PT_PER_MM),
+            x: Pt(round((self.origin.0 + x) * PT_PER_MM)),
+            y: Pt(round((self.size.height_mm - self.origin.1 - y) * PT_PER_MM)),
         }
     }
 
@@ -400,14 +450,16 @@ impl Page {
                 self.font_size = Some(size);
             }
         }
-        let matrix = if degrees == 0.0 {
-            TextMatrix::Translate(p.x, p.y)
+        if degrees == 0.0 {
+            // A fresh text object starts at the origin, so `Td` places absolutely.
+            self.ops.push(Op::SetTextCursor { pos: p });
         } else {
-            TextMatrix::TranslateRotate(p.x, p.y, degrees)
-        };
-        self.ops.push(Op::SetTextMatrix { matrix });
+            self.ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::TranslateRotate(p.x, p.y, degrees),
+            });
+        }
         self.ops.push(Op::ShowText {
-            items: vec![TextItem::Text(s)],
+            items: vec![TextItem::GlyphIds(self.font.glyph_run(&s))],
         });
         self.ops.push(Op::EndTextSection);
         if bold {
@@ -781,7 +833,11 @@ impl Document {
     pub fn new(title: &str) -> Result<Self, PrintError> {
         let font = font()?;
         let mut pdf = PdfDocument::new(title);
-        let font_id = pdf.add_font(&font.parsed);
+        let font_id = FontId(FONT_RESOURCE.to_string());
+        pdf.resources
+            .fonts
+            .map
+            .insert(font_id.clone(), PdfFont::new(font.parsed.clone()));
         Ok(Self {
             pdf,
             font,

@@ -497,84 +497,86 @@ fn counter_ui(ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, c: &mut Counter) -> Opti
             c.ticked = owed.first().map(|b| vec![b.id]).unwrap_or_default();
         }
     });
-    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-    TableBuilder::new(ui)
-        .id_salt("counter_bills")
-        .striped(true)
-        .max_scroll_height(220.0)
-        .column(Column::exact(40.0))
-        .column(Column::initial(110.0))
-        .column(Column::initial(90.0))
-        .column(Column::initial(300.0).clip(true))
-        .column(Column::initial(90.0))
-        .column(Column::initial(90.0))
-        .column(Column::initial(90.0))
-        .column(Column::remainder())
-        .header(24.0, |mut h| {
-            for t in [
-                "缴",
-                "期间",
-                "项目",
-                "计费明细",
-                "应收",
-                "已缴",
-                "欠缴",
-                "缴费期限",
-            ] {
-                h.col(|ui| {
-                    ui.strong(t);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(24.0, owed.len(), |mut row| {
-                let Some(b) = owed.get(row.index()) else {
-                    return;
-                };
-                row.col(|ui| {
-                    let mut on = c.ticked.contains(&b.id);
-                    let label =
-                        format!("缴 {} {}", b.item_name, documents::period_label(&b.period));
-                    let r = ui.checkbox(&mut on, "");
-                    r.widget_info(|| {
-                        egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, &label)
+    ui.scope(|ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+        TableBuilder::new(ui)
+            .id_salt("counter_bills")
+            .striped(true)
+            .max_scroll_height(220.0)
+            .column(Column::exact(40.0))
+            .column(Column::initial(110.0))
+            .column(Column::initial(90.0))
+            .column(Column::initial(300.0).clip(true))
+            .column(Column::initial(90.0))
+            .column(Column::initial(90.0))
+            .column(Column::initial(90.0))
+            .column(Column::remainder())
+            .header(24.0, |mut h| {
+                for t in [
+                    "缴",
+                    "期间",
+                    "项目",
+                    "计费明细",
+                    "应收",
+                    "已缴",
+                    "欠缴",
+                    "缴费期限",
+                ] {
+                    h.col(|ui| {
+                        ui.strong(t);
                     });
-                    if r.on_hover_text(&label).changed() {
-                        if on {
-                            c.ticked.push(b.id);
-                        } else {
-                            c.ticked.retain(|id| *id != b.id);
-                        }
-                    }
-                });
-                row.col(|ui| {
-                    ui.label(documents::period_label(&b.period));
-                });
-                row.col(|ui| {
-                    ui.label(&b.item_name);
-                });
-                row.col(|ui| {
-                    ui.label(&b.detail).on_hover_text(&b.detail);
-                });
-                row.col(|ui| {
-                    ui.label(yuan(b.amount_fen));
-                });
-                row.col(|ui| {
-                    ui.label(yuan(b.paid_fen));
-                });
-                row.col(|ui| {
-                    ui.label(egui::RichText::new(yuan(b.outstanding_fen())).strong());
-                });
-                row.col(|ui| {
-                    let late = if b.late_fee_fen > 0 {
-                        format!("（滞纳金 {}）", yuan(b.late_fee_fen))
-                    } else {
-                        String::new()
+                }
+            })
+            .body(|body| {
+                body.rows(24.0, owed.len(), |mut row| {
+                    let Some(b) = owed.get(row.index()) else {
+                        return;
                     };
-                    ui.label(format!("{}{late}", b.due_date));
+                    row.col(|ui| {
+                        let mut on = c.ticked.contains(&b.id);
+                        let label =
+                            format!("缴 {} {}", b.item_name, documents::period_label(&b.period));
+                        let r = ui.checkbox(&mut on, "");
+                        r.widget_info(|| {
+                            egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, &label)
+                        });
+                        if r.on_hover_text(&label).changed() {
+                            if on {
+                                c.ticked.push(b.id);
+                            } else {
+                                c.ticked.retain(|id| *id != b.id);
+                            }
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(documents::period_label(&b.period));
+                    });
+                    row.col(|ui| {
+                        ui.label(&b.item_name);
+                    });
+                    row.col(|ui| {
+                        ui.label(&b.detail).on_hover_text(&b.detail);
+                    });
+                    row.col(|ui| {
+                        ui.label(yuan(b.amount_fen));
+                    });
+                    row.col(|ui| {
+                        ui.label(yuan(b.paid_fen));
+                    });
+                    row.col(|ui| {
+                        ui.label(egui::RichText::new(yuan(b.outstanding_fen())).strong());
+                    });
+                    row.col(|ui| {
+                        let late = if b.late_fee_fen > 0 {
+                            format!("（滞纳金 {}）", yuan(b.late_fee_fen))
+                        } else {
+                            String::new()
+                        };
+                        ui.label(format!("{}{late}", b.due_date));
+                    });
                 });
             });
-        });
+    });
     let due: i64 = owed
         .iter()
         .filter(|b| c.ticked.contains(&b.id))
