@@ -470,3 +470,26 @@ fn the_chain_shows_an_altered_or_removed_receipt() {
     assert_eq!(broken.seq, 2);
     assert!(broken.reason.contains("不见了"), "{}", broken.reason);
 }
+
+#[test]
+fn a_late_fee_is_added_as_a_bill_of_its_own_once_a_day() {
+    let mut o = office();
+    let mut form = o.s.fee_items().unwrap()[0].form();
+    form.late_rate_per_10000 = "5".into();
+    form.late_cap_percent = "100".into();
+    o.s.update_fee_item(&o.boss, o.fee, &form).unwrap();
+    o.s.run_billing(&o.desk, &Period::parse("2026Q2").unwrap())
+        .unwrap();
+    let bill = o.s.unit_bills(o.flat).unwrap()[0].clone();
+    // 630.98 × 万分之5 × 225 days (due 2026-04-16) = 70.985… → 70.99.
+    assert_eq!(bill.late_fee_fen, 7099);
+    let late = o.s.add_late_fee_bill(&o.desk, bill.id).unwrap();
+    let bills = o.s.unit_bills(o.flat).unwrap();
+    let added = bills.iter().find(|b| b.id == late).unwrap();
+    assert_eq!(added.amount_fen, 7099);
+    assert_eq!(added.item_name, "物业费滞纳金");
+    assert!(matches!(
+        o.s.add_late_fee_bill(&o.desk, bill.id),
+        Err(StoreError::Conflict(_))
+    ));
+}

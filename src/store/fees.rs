@@ -735,3 +735,72 @@ impl Store {
         Ok(id)
     }
 }
+
+impl Store {
+    /// Adds today's late fee (滞纳金) of an overdue bill as a bill of its own, so it is
+    /// collected and receipted like any fee. Returns the new bill's id.
+    pub fn add_late_fee_bill(&mut self, actor: &Actor, bill_id: i64) -> StoreResult<i64> {
+        let bill = self
+            .unit_bills_by_id(bill_id)?
+            .ok_or_else(|| StoreError::NotFound("没有这笔应收".into()))?;
+        if bill.late_fee_fen <= 0 {
+            return Err(StoreError::Conflict(format!(
+                "{}（{}）现在没有滞纳金",
+                bill.item_name, bill.period
+            )));
+        }
+        let now = self.now_stamp();
+        let today = date_str(self.today());
+        let tx = self.begin()?;
+        let already: i64 = tx.query_row(
+            "SELECT count(*) FROM bill WHERE unit_id = ?1 AND fee_item_id = ?2 AND period = ?3 AND part_start = ?4",
+            params![bill.unit_id, bill.fee_item_id, bill.period, format!("滞纳金{today}")],
+            |r| r.get(0),
+        )?;
+        if already > 0 {
+            return Err(StoreError::Conflict("今天已经计过这笔滞纳金".into()));
+        }
+        let detail = format!(
+            "{}（{}）逾期滞纳金，计至 {today}",
+            bill.item_name, bill.period
+        );
+        tx.execute(
+            "INSERT INTO bill (unit_id, fee_item_id, period, part_start, part_end, item_name, detail, quantity, quantity_scale,
+                               price_4dp, gross_fen, amount_fen, payer, due_date, created_at, created_by, updated_at, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, 1, ?8, ?9, ?9, ?10, ?5, ?11, ?12, ?11, ?12)",
+            params![bill.unit_id, bill.fee_item_id, bill.period, format!("滞纳金{today}"), today,
+                format!("{}滞纳金", bill.item_name), detail, bill.late_fee_fen * 100, bill.late_fee_fen, bill.payer, now, actor.id],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::record(
+            &tx,
+            Some(actor),
+            &now,
+            &Change {
+                area: "收费",
+                action: "计入滞纳金",
+                entity: "bill",
+                entity_id: id,
+                before: None,
+                after: Some(json!({"for_bill": bill_id, "amount": yuan(bill.late_fee_fen)})),
+            },
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn unit_bills_by_id(&self, bill_id: i64) -> StoreResult<Option<crate::store::BillRow>> {
+        let unit: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT unit_id FROM bill WHERE id = ?1",
+                params![bill_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match unit {
+            Some(u) => Ok(self.unit_bills(u)?.into_iter().find(|b| b.id == bill_id)),
+            None => Ok(None),
+        }
+    }
+}

@@ -47,6 +47,8 @@ struct Counter {
     error: Option<(&'static str, String)>,
     /// Asked: the person handed over more than is owed.
     asking_overpay: Option<i64>,
+    /// Bills whose late fee is to be added as bills of their own.
+    late_fee_requested: Vec<i64>,
 }
 
 /// The fee tab's state.
@@ -139,6 +141,7 @@ impl FeesTab {
                     note: String::new(),
                     error: None,
                     asking_overpay: None,
+                    late_fee_requested: Vec::new(),
                 });
                 self.reload_counter(ctx);
             }
@@ -236,8 +239,18 @@ impl FeesTab {
             return;
         }
         let mut collected = None;
+        let mut late = Vec::new();
         if let Some(c) = &mut self.counter {
             collected = counter_ui(ui, ctx, c);
+            late = std::mem::take(&mut c.late_fee_requested);
+        }
+        if !late.is_empty() {
+            for bill in late {
+                if let Err(e) = ctx.store.add_late_fee_bill(ctx.actor, bill) {
+                    ctx.fail(&e);
+                }
+            }
+            self.reload_counter(ctx);
         }
         if let Some(number) = collected {
             self.reload_counter(ctx);
@@ -577,6 +590,23 @@ fn counter_ui(ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, c: &mut Counter) -> Opti
                 });
             });
     });
+    let late: Vec<(i64, i64)> = owed
+        .iter()
+        .filter(|b| c.ticked.contains(&b.id) && b.late_fee_fen > 0)
+        .map(|b| (b.id, b.late_fee_fen))
+        .collect();
+    if !late.is_empty() {
+        let total: i64 = late.iter().map(|(_, f)| f).sum();
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(format!("所选费用已逾期，滞纳金共 {} 元", yuan(total)))
+                    .color(theme::WARN),
+            );
+            if ui.button("加收滞纳金").clicked() {
+                c.late_fee_requested = late.iter().map(|(id, _)| *id).collect();
+            }
+        });
+    }
     let due: i64 = owed
         .iter()
         .filter(|b| c.ticked.contains(&b.id))
