@@ -17,6 +17,9 @@ pub const DEMO_LOGINS: &[(Role, &str, &str)] = &[
     (Role::FrontDesk, "kefu", "123456"),
 ];
 
+/// Bumped whenever the demo's content changes (benchmarks keep a made demo by this number).
+pub const DEMO_GENERATION: u32 = 2;
+
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoSpec {
@@ -368,8 +371,11 @@ fn populate(
         .find(|o| o.occupancy_id == occ)
         .map(|o| o.person_id);
     let kind = UnitKind::parse(&detail.unit.kind).unwrap_or(UnitKind::Residence);
-    if kind == UnitKind::Residence && status == UnitStatus::Occupied {
-        for _ in 0..rng.below(3) {
+    if kind == UnitKind::Residence
+        && matches!(status, UnitStatus::Occupied | UnitStatus::Decorating)
+    {
+        // A household: the owner's family, three to five people in all.
+        for _ in 0..2 + rng.below(3) {
             let mut member = person(rng, false);
             member.id_number = String::new();
             store.add_occupant(actor, unit_id, OccupantRole::CoResident, &member, handed)?;
@@ -380,13 +386,15 @@ fn populate(
             .checked_add_days(Days::new(rng.below(200)))
             .unwrap_or(handed)
             .min(today);
-        store.add_occupant(
-            actor,
-            unit_id,
-            OccupantRole::Tenant,
-            &person(rng, true),
-            lease,
-        )?;
+        for _ in 0..1 + rng.below(3) {
+            store.add_occupant(
+                actor,
+                unit_id,
+                OccupantRole::Tenant,
+                &person(rng, true),
+                lease,
+            )?;
+        }
     }
     if kind != UnitKind::Shop && status != UnitStatus::Vacant && rng.chance(45) {
         let space = format!("B1-{:03}", 1 + rng.below(600));

@@ -209,22 +209,25 @@ impl PrintFont {
         let mut lines = Vec::new();
         for para in s.split('\n') {
             let para = self.printable(para);
+            let first = lines.len();
             let mut line = String::new();
             let mut line_w = 0.0;
             for token in tokens(&para) {
                 let tw = self.width_mm(token, size);
-                if line_w + tw <= width {
+                let spaces = token.bytes().all(|b| b == b' ');
+                if spaces && line.is_empty() && lines.len() > first {
+                    // No spaces at the start of a wrapped line.
+                } else if line_w + tw <= width {
                     line.push_str(token);
                     line_w += tw;
-                } else if token.trim().is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                    line_w = 0.0;
+                } else if spaces {
+                    push_line(&mut lines, &mut line, &mut line_w);
                 } else if !line.is_empty() && token.chars().all(|c| NO_LINE_START.contains(c)) {
                     line.push_str(token);
                     line_w += tw;
                 } else if tw <= width {
                     if !line.is_empty() {
-                        lines.push(std::mem::take(&mut line));
+                        push_line(&mut lines, &mut line, &mut line_w);
                     }
                     line.push_str(token);
                     line_w = tw;
@@ -232,18 +235,24 @@ impl PrintFont {
                     for c in token.chars() {
                         let cw = self.advance_em(c) * size / PT_PER_MM;
                         if line_w + cw > width && !line.is_empty() {
-                            lines.push(std::mem::take(&mut line));
-                            line_w = 0.0;
+                            push_line(&mut lines, &mut line, &mut line_w);
                         }
                         line.push(c);
                         line_w += cw;
                     }
                 }
             }
-            lines.push(line.trim_end().to_string());
+            push_line(&mut lines, &mut line, &mut line_w);
         }
         lines
     }
+}
+
+/// Ends a wrapped line: moves `line` (without trailing spaces) to `lines`.
+fn push_line(lines: &mut Vec<String>, line: &mut String, line_w: &mut f32) {
+    lines.push(line.trim_end_matches(' ').to_string());
+    line.clear();
+    *line_w = 0.0;
 }
 
 /// Splits text into wrap tokens: a run of non-space ASCII, a run of spaces, or one other
@@ -1006,12 +1015,22 @@ mod tests {
         assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
         for l in &lines {
             assert!(!l.starts_with('，') && !l.starts_with('。'), "{l}");
+            assert!(!l.starts_with(' ') && !l.ends_with(' '), "{l:?}");
             // Hanging punctuation may pass the edge by one character at most.
             assert!(f.width_mm(l, 10.0) <= 40.0 + f.width_mm("，", 10.0), "{l}");
         }
         assert!(
             lines.iter().any(|l| l.contains("1,234.56")),
             "numbers stay whole: {lines:?}"
+        );
+        let indented = f.wrap("\u{3000}\u{3000}请按时缴费。", 40.0, 10.0);
+        assert!(
+            indented[0].starts_with("\u{3000}\u{3000}请"),
+            "{indented:?}"
+        );
+        assert_eq!(
+            f.wrap("第一段\n第二段", 40.0, 10.0),
+            vec!["第一段", "第二段"]
         );
     }
 
