@@ -18,7 +18,7 @@ pub const DEMO_LOGINS: &[(Role, &str, &str)] = &[
 ];
 
 /// Bumped whenever the demo's content changes (benchmarks keep a made demo by this number).
-pub const DEMO_GENERATION: u32 = 2;
+pub const DEMO_GENERATION: u32 = 3;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]

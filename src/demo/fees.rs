@@ -142,37 +142,46 @@ pub(super) fn fill_fees(
     let mut visits = Vec::new();
     for unit in &units {
         let bills = store.unit_bills(unit.id)?;
-        let mut by_day: Vec<(NaiveDate, Vec<(i64, i64)>)> = Vec::new();
-        let stubborn = rng.chance(6);
+        // A household pays a period's bills together, or not at all.
+        let mut by_period: Vec<(String, NaiveDate, NaiveDate, Vec<(i64, i64)>)> = Vec::new();
+        let stubborn = rng.chance(4);
         for bill in bills.iter().filter(|b| b.outstanding_fen() > 0) {
             let Ok(due) = NaiveDate::parse_from_str(&bill.due_date, "%Y-%m-%d") else {
                 continue;
             };
             let first = Period::parse(&bill.period).map_or(due, |p| p.first_day());
+            match by_period.iter_mut().find(|(p, ..)| *p == bill.period) {
+                Some((_, _, _, list)) => list.push((bill.id, bill.outstanding_fen())),
+                None => by_period.push((
+                    bill.period.clone(),
+                    first,
+                    due,
+                    vec![(bill.id, bill.outstanding_fen())],
+                )),
+            }
+        }
+        let mut by_day: Vec<(NaiveDate, Vec<(i64, i64)>)> = Vec::new();
+        for (_, first, due, mut list) in by_period {
             let age_days = (today - due).num_days();
             let pays = !stubborn
                 && if age_days < 0 {
-                    rng.chance(35)
+                    rng.chance(40)
                 } else {
-                    rng.chance(if age_days < 60 { 75 } else { 93 })
+                    rng.chance(if age_days < 60 { 80 } else { 97 })
                 };
             if !pays {
                 continue;
             }
-            let offset = rng.below(60);
+            if rng.chance(3) {
+                for (_, amount) in &mut list {
+                    *amount = (*amount / 2).max(1);
+                }
+            }
             let day = first
-                .checked_add_days(Days::new(offset))
+                .checked_add_days(Days::new(rng.below(60)))
                 .unwrap_or(first)
                 .min(today);
-            let amount = if rng.chance(3) {
-                (bill.outstanding_fen() / 2).max(1)
-            } else {
-                bill.outstanding_fen()
-            };
-            match by_day.iter_mut().find(|(d, _)| *d == day) {
-                Some((_, list)) => list.push((bill.id, amount)),
-                None => by_day.push((day, vec![(bill.id, amount)])),
-            }
+            by_day.push((day, list));
         }
         for (day, bills) in by_day {
             visits.push(Visit {

@@ -8,8 +8,9 @@ use crate::domain::fees::{Period, discount, prorate};
 use crate::domain::kinds::{FeeKind, UnitKind, UnitStatus};
 use crate::domain::money::{apportion, parse_price, price_text, round_div, yuan};
 use chrono::{Days, NaiveDate};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// A fee item as configured in 设置 → 收费项目.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,26 +262,15 @@ struct UnitForBilling {
 
 /// Owners of a unit over a period: (part start, part end, names), covering the period.
 fn owner_parts(
-    conn: &Connection,
-    unit_id: i64,
+    rows: &[(String, String, Option<String>)],
     period: &Period,
-) -> StoreResult<Vec<(NaiveDate, NaiveDate, String)>> {
+) -> Vec<(NaiveDate, NaiveDate, String)> {
     let first = period.first_day();
     let last = period.last_day();
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.name, o.start_date, o.end_date FROM occupancy o JOIN person p ON p.id = o.person_id
-         WHERE o.unit_id = ?1 AND o.role = '业主' AND o.start_date <= ?2 AND (o.end_date IS NULL OR o.end_date > ?3)
-         ORDER BY o.start_date, o.id",
-    )?;
-    let rows: Vec<(String, String, Option<String>)> = stmt
-        .query_map(params![unit_id, date_str(last), date_str(first)], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?
-        .collect::<Result<_, _>>()?;
     let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     let mut parts: Vec<(NaiveDate, NaiveDate, String)> = Vec::new();
     for (name, start, end) in rows {
-        let start = parse(&start).unwrap_or(first).max(first);
+        let start = parse(start).unwrap_or(first).max(first);
         // An ownership ending on day D was handed over that day: the old owner pays to D-1.
         let end = end
             .as_deref()
@@ -293,13 +283,13 @@ fn owner_parts(
         }
         if let Some(same) = parts.iter_mut().find(|p| p.0 == start && p.1 == end) {
             same.2.push('、');
-            same.2.push_str(&name);
+            same.2.push_str(name);
         } else {
-            parts.push((start, end, name));
+            parts.push((start, end, name.clone()));
         }
     }
     if parts.is_empty() {
-        return Ok(vec![(first, last, String::new())]);
+        return vec![(first, last, String::new())];
     }
     // Days nobody owned (before the first owner) fall to the first part.
     if let Some(p) = parts.first_mut() {
@@ -317,7 +307,7 @@ fn owner_parts(
         p.1 = last;
     }
     parts.retain(|p| p.1 >= p.0);
-    Ok(parts)
+    parts
 }
 
 fn days(a: NaiveDate, b: NaiveDate) -> i64 {
@@ -512,6 +502,40 @@ impl Store {
     pub fn billing_preview(&self, period: &Period) -> StoreResult<BillingPreview> {
         let mut preview = BillingPreview::default();
         let months = period.months();
+        let mut existing_lines: HashMap<(i64, i64), usize> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT unit_id, fee_item_id, count(*) FROM bill WHERE period = ?1 GROUP BY unit_id, fee_item_id",
+        )?;
+        for row in stmt.query_map(params![period.to_string()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })? {
+            let (unit, item, n) = row?;
+            existing_lines.insert((unit, item), usize::try_from(n).unwrap_or(0));
+        }
+        let mut owners: HashMap<i64, Vec<(String, String, Option<String>)>> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT o.unit_id, p.name, o.start_date, o.end_date FROM occupancy o JOIN person p ON p.id = o.person_id
+             WHERE o.role = '业主' AND o.start_date <= ?1 AND (o.end_date IS NULL OR o.end_date > ?2)
+             ORDER BY o.unit_id, o.start_date, o.id",
+        )?;
+        for row in stmt.query_map(
+            params![date_str(period.last_day()), date_str(period.first_day())],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            },
+        )? {
+            let (unit, name, start, end) = row?;
+            owners.entry(unit).or_default().push((name, start, end));
+        }
         for item in self.fee_items()? {
             if !item.active
                 || !matches!(
@@ -526,13 +550,8 @@ impl Store {
                 .checked_add_days(Days::new(u64::try_from(item.due_days).unwrap_or(0)))
                 .unwrap_or(period.first_day());
             for unit in self.units_for_item(&item)? {
-                let existing: i64 = self.conn.query_row(
-                    "SELECT count(*) FROM bill WHERE unit_id = ?1 AND fee_item_id = ?2 AND period = ?3",
-                    params![unit.id, item.id, period.to_string()],
-                    |r| r.get(0),
-                )?;
-                if existing > 0 {
-                    preview.existing += usize::try_from(existing).unwrap_or(0);
+                if let Some(n) = existing_lines.get(&(unit.id, item.id)) {
+                    preview.existing += n;
                     continue;
                 }
                 let price = price_text(item.price_4dp);
@@ -576,7 +595,7 @@ impl Store {
                 } else {
                     0
                 };
-                let parts = owner_parts(&self.conn, unit.id, period)?;
+                let parts = owner_parts(owners.get(&unit.id).map_or(&[], Vec::as_slice), period);
                 let total_days = days(period.first_day(), period.last_day());
                 let part_days: Vec<i64> = parts.iter().map(|p| days(p.0, p.1)).collect();
                 let grosses = if parts.len() > 1 {

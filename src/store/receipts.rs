@@ -892,11 +892,17 @@ impl Store {
     /// with the amounts by age.
     pub fn arrears(&self) -> StoreResult<Vec<ArrearsRow>> {
         let today = self.today();
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT b.unit_id, u.code, bl.name, b.due_date, b.amount_fen - {PAID_SQL} AS owed
-             FROM bill b JOIN unit u ON u.id = b.unit_id JOIN building bl ON bl.id = u.building_id
-             WHERE b.due_date < ?1 AND b.amount_fen > {PAID_SQL}"
-        ))?;
+        // Payments per bill, summed once (voided receipts left out), then the overdue rest.
+        let mut stmt = self.conn.prepare_cached(
+            "WITH paid AS (
+                 SELECT l.bill_id, sum(l.amount_fen) AS fen FROM receipt_line l
+                 WHERE l.bill_id IS NOT NULL AND l.receipt_id NOT IN (SELECT receipt_id FROM receipt_void)
+                 GROUP BY l.bill_id)
+             SELECT b.unit_id, u.code, bl.name, b.due_date, b.amount_fen - coalesce(p.fen, 0)
+             FROM bill b LEFT JOIN paid p ON p.bill_id = b.id
+             JOIN unit u ON u.id = b.unit_id JOIN building bl ON bl.id = u.building_id
+             WHERE b.due_date < ?1 AND b.amount_fen > coalesce(p.fen, 0)",
+        )?;
         let mut rows: Vec<ArrearsRow> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let lines = stmt.query_map(params![date_str(today)], |r| {
@@ -945,15 +951,27 @@ impl Store {
             }
         }
         let mut owners = self.conn.prepare_cached(
-            "SELECT coalesce(group_concat(p.name, '、'), ''), coalesce(min(nullif(p.phone, '')), '')
-             FROM occupancy o JOIN person p ON p.id = o.person_id
-             WHERE o.unit_id = ?1 AND o.role = '业主' AND o.end_date IS NULL",
+            "SELECT o.unit_id, p.name, p.phone FROM occupancy o JOIN person p ON p.id = o.person_id
+             WHERE o.role = '业主' AND o.end_date IS NULL ORDER BY o.unit_id, o.id",
         )?;
-        for row in &mut rows {
-            let (owner, phone): (String, String) =
-                owners.query_row(params![row.unit_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            row.owner = owner;
-            row.phone = phone;
+        let owner_rows = owners.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for owner in owner_rows {
+            let (unit_id, name, phone) = owner?;
+            if let Some(row) = index.get(&unit_id).and_then(|i| rows.get_mut(*i)) {
+                if !row.owner.is_empty() {
+                    row.owner.push('、');
+                }
+                row.owner.push_str(&name);
+                if row.phone.is_empty() {
+                    row.phone = phone;
+                }
+            }
         }
         rows.sort_by_cached_key(|r| crate::domain::unit_code::walk_key(&r.unit_code));
         Ok(rows)
