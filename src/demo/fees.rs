@@ -54,6 +54,9 @@ fn item(
     }
 }
 
+/// A unit's unpaid bills of one period: (period, its first day, due date, (bill, amount)).
+type PeriodBills = (String, NaiveDate, NaiveDate, Vec<(i64, i64)>);
+
 /// One planned visit to the desk: a unit paying its bills on a day.
 struct Visit {
     day: NaiveDate,
@@ -143,7 +146,7 @@ pub(super) fn fill_fees(
     for unit in &units {
         let bills = store.unit_bills(unit.id)?;
         // A household pays a period's bills together, or not at all.
-        let mut by_period: Vec<(String, NaiveDate, NaiveDate, Vec<(i64, i64)>)> = Vec::new();
+        let mut by_period: Vec<PeriodBills> = Vec::new();
         let stubborn = rng.chance(4);
         for bill in bills.iter().filter(|b| b.outstanding_fen() > 0) {
             let Ok(due) = NaiveDate::parse_from_str(&bill.due_date, "%Y-%m-%d") else {
