@@ -89,10 +89,15 @@ pub fn receipt_print(
     })
 }
 
-/// The PDF of one receipt (A5).
-pub fn receipt_pdf(store: &Store, number: &str, reprint: bool) -> Result<Vec<u8>, DocumentError> {
+/// The PDF of one receipt, on an A5 page or as the top half of an A4 sheet.
+pub fn receipt_pdf(
+    store: &Store,
+    number: &str,
+    reprint: bool,
+    layout: ReceiptLayout,
+) -> Result<Vec<u8>, DocumentError> {
     let print = receipt_print(store, number, reprint)?;
-    Ok(receipts_pdf(&[print], ReceiptLayout::A5)?)
+    Ok(receipts_pdf(&[print], layout)?)
 }
 
 /// "2026Q4" → "2026年第4季度", "2026-11" → "2026年11月", anything else as it is.
@@ -164,6 +169,7 @@ pub fn notices_for(
                 .iter()
                 .filter_map(|b| NaiveDate::parse_from_str(&b.due_date, "%Y-%m-%d").ok())
                 .min()
+                .filter(|d| *d >= today)
                 .unwrap_or(due)
         };
         let owner = if unit.owners.is_empty() {

@@ -62,6 +62,9 @@ enum PrintCommand {
         /// 输出的 PDF 文件
         #[arg(long)]
         out: PathBuf,
+        /// 打在 A4 纸上（一页两张的上半张），默认 A5
+        #[arg(long)]
+        a4: bool,
     },
     /// 收费通知单（或加 --dunning 打催缴单），每户一页
     Notices {
@@ -265,8 +268,13 @@ fn write_pdf(out: &Path, bytes: &[u8]) -> Result<()> {
 fn print(db: &Path, what: PrintCommand) -> Result<ExitCode> {
     let store = open_existing(db)?;
     match what {
-        PrintCommand::Receipt { number, out } => {
-            let pdf = wuye_desk::documents::receipt_pdf(&store, &number, true)?;
+        PrintCommand::Receipt { number, out, a4 } => {
+            let layout = if a4 {
+                wuye_desk::print::receipt::ReceiptLayout::TwoPerA4
+            } else {
+                wuye_desk::print::receipt::ReceiptLayout::A5
+            };
+            let pdf = wuye_desk::documents::receipt_pdf(&store, &number, true, layout)?;
             write_pdf(&out, &pdf)?;
             println!("已补打收据 {number}：{}", out.display());
         }

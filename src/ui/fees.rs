@@ -9,6 +9,7 @@ use super::widgets::{muted, section};
 use crate::documents;
 use crate::domain::kinds::{PayMethod, Role};
 use crate::domain::money::{parse_amount, yuan};
+use crate::print::receipt::ReceiptLayout;
 use crate::store::{BillRow, DaySummary, Payment, ReceiptRow, Store, StoreError, UnitRow};
 use egui_extras::{Column, TableBuilder};
 use std::path::{Path, PathBuf};
@@ -62,6 +63,8 @@ pub struct FeesTab {
     close_note: String,
     close_error: Option<String>,
     void: Option<(String, String, Option<String>)>,
+    /// Receipts on A4 paper, two to a sheet (else one A5 page each).
+    receipts_on_a4: bool,
     billing: BillingView,
     arrears: ArrearsView,
     notices: NoticesView,
@@ -191,6 +194,8 @@ impl FeesTab {
                 self.arrears.reload(ctx);
             }
             ui.selectable_value(&mut self.view, FeesView::Notices, "通知单与催缴单");
+            ui.separator();
+            ui.checkbox(&mut self.receipts_on_a4, "收据用A4纸（一页两张）");
         });
         ui.separator();
         match self.view {
@@ -241,7 +246,7 @@ impl FeesTab {
         let mut collected = None;
         let mut late = Vec::new();
         if let Some(c) = &mut self.counter {
-            collected = counter_ui(ui, ctx, c);
+            collected = counter_ui(ui, ctx, c, self.receipts_on_a4);
             late = std::mem::take(&mut c.late_fee_requested);
         }
         if !late.is_empty() {
@@ -255,7 +260,7 @@ impl FeesTab {
         if let Some(number) = collected {
             self.reload_counter(ctx);
             self.today = None;
-            print_receipt(ctx, &number, false);
+            print_receipt(ctx, &number, false, self.receipts_on_a4);
         }
     }
 
@@ -343,7 +348,7 @@ impl FeesTab {
                     });
             });
         if let Some(n) = reprint {
-            print_receipt(ctx, &n, true);
+            print_receipt(ctx, &n, true, self.receipts_on_a4);
         }
         if let Some(n) = void {
             self.void = Some((n, String::new(), None));
@@ -466,8 +471,13 @@ impl FeesTab {
 }
 
 /// Writes a receipt's PDF into 收据/ beside the database and opens it.
-fn print_receipt(ctx: &mut DeskCtx<'_>, number: &str, reprint: bool) {
-    match documents::receipt_pdf(ctx.store, number, reprint) {
+fn print_receipt(ctx: &mut DeskCtx<'_>, number: &str, reprint: bool, on_a4: bool) {
+    let layout = if on_a4 {
+        ReceiptLayout::TwoPerA4
+    } else {
+        ReceiptLayout::A5
+    };
+    match documents::receipt_pdf(ctx.store, number, reprint, layout) {
         Ok(pdf) => {
             let suffix = if reprint { "-补打" } else { "" };
             let path = print_folder(ctx.store, "收据").join(format!("{number}{suffix}.pdf"));
@@ -486,7 +496,12 @@ fn print_receipt(ctx: &mut DeskCtx<'_>, number: &str, reprint: bool) {
 
 /// The counter: what the unit owes, what is ticked, how it is paid. Returns the receipt
 /// number once a payment is recorded.
-fn counter_ui(ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, c: &mut Counter) -> Option<String> {
+fn counter_ui(
+    ui: &mut egui::Ui,
+    ctx: &mut DeskCtx<'_>,
+    c: &mut Counter,
+    on_a4: bool,
+) -> Option<String> {
     ui.horizontal(|ui| {
         ui.heading(&c.unit.code);
         ui.label(format!("业主 {}  {}", c.unit.owners, c.unit.owner_phone));
@@ -810,7 +825,7 @@ fn counter_ui(ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, c: &mut Counter) -> Opti
             });
         }
         if let Some(n) = reprint {
-            print_receipt(ctx, &n, true);
+            print_receipt(ctx, &n, true, on_a4);
         }
     }
     result
