@@ -205,6 +205,9 @@ CREATE TABLE bill (
     gross_fen     INTEGER NOT NULL,
     discount_fen  INTEGER NOT NULL DEFAULT 0,
     amount_fen    INTEGER NOT NULL CHECK (amount_fen >= 0),
+    -- Paid on valid receipts: kept by the payment and void that change it, in their own
+    -- transaction, and checked against the receipt lines by `wuye-desk verify`.
+    paid_fen      INTEGER NOT NULL DEFAULT 0 CHECK (paid_fen >= 0 AND paid_fen <= amount_fen),
     payer         TEXT NOT NULL DEFAULT '',
     due_date      TEXT NOT NULL,
     note          TEXT NOT NULL DEFAULT '',
@@ -216,6 +219,7 @@ CREATE TABLE bill (
 );
 CREATE INDEX bill_unit ON bill(unit_id);
 CREATE INDEX bill_period ON bill(period);
+CREATE INDEX bill_unpaid ON bill(due_date) WHERE amount_fen > paid_fen;
 
 -- 收据: numbered from one sequence; hash = SHA-256 of its content and the previous hash.
 CREATE TABLE receipt (
@@ -296,3 +300,102 @@ CREATE TABLE dunning_log (
     created_at  TEXT NOT NULL
 );
 CREATE INDEX dunning_unit ON dunning_log(unit_id);
+
+-- @version 3
+-- Keys (钥匙): key sets held in trust for units and shops, loans (《钥匙借用登记表》) ended by
+-- a return and never edited, the office's stock of cards and handsets, and monthly
+-- stock-takes (盘点) that are final once the supervisor signs them.
+
+-- A set of keys a resident entrusted to the office (托管钥匙).
+CREATE TABLE key_set (
+    id             INTEGER PRIMARY KEY,
+    unit_id        INTEGER NOT NULL REFERENCES unit(id),
+    label          TEXT NOT NULL CHECK (length(trim(label)) > 0),
+    key_count      INTEGER NOT NULL CHECK (key_count > 0),
+    position       TEXT NOT NULL DEFAULT '',
+    entrusted_by   TEXT NOT NULL CHECK (length(trim(entrusted_by)) > 0),
+    entrusted_on   TEXT NOT NULL,
+    authorisation  TEXT NOT NULL DEFAULT '',
+    created_at     TEXT NOT NULL,
+    created_by     INTEGER NOT NULL REFERENCES operator(id)
+);
+CREATE INDEX key_set_unit ON key_set(unit_id);
+CREATE TRIGGER key_set_no_delete BEFORE DELETE ON key_set
+BEGIN SELECT RAISE(ABORT, '托管钥匙记录不可删除'); END;
+
+-- One loan. Only the return columns may be filled in, once; nothing else ever changes.
+CREATE TABLE key_loan (
+    id               INTEGER PRIMARY KEY,
+    key_set_id       INTEGER NOT NULL REFERENCES key_set(id),
+    borrower         TEXT NOT NULL CHECK (length(trim(borrower)) > 0),
+    phone            TEXT NOT NULL,
+    relation         TEXT NOT NULL CHECK (relation IN ('业主', '家属', '租户', '装修', '工程', '其他')),
+    id_number        TEXT NOT NULL,
+    purpose          TEXT NOT NULL CHECK (length(trim(purpose)) > 0),
+    identity_check   TEXT NOT NULL CHECK (identity_check IN ('业主本人', '档案核对', '业主授权')),
+    confirmed_by     TEXT NOT NULL DEFAULT '',
+    confirmed_means  TEXT NOT NULL DEFAULT '',
+    out_at           TEXT NOT NULL,
+    due_on           TEXT NOT NULL,
+    lent_by          INTEGER NOT NULL REFERENCES operator(id),
+    returned_at      TEXT CHECK (returned_at IS NULL OR returned_at >= out_at),
+    received_by      INTEGER REFERENCES operator(id),
+    condition        TEXT,
+    return_stamped   TEXT
+);
+CREATE UNIQUE INDEX key_loan_one_open ON key_loan(key_set_id) WHERE returned_at IS NULL;
+CREATE INDEX key_loan_set ON key_loan(key_set_id, out_at);
+CREATE INDEX key_loan_open_due ON key_loan(due_on) WHERE returned_at IS NULL;
+CREATE TRIGGER key_loan_no_delete BEFORE DELETE ON key_loan
+BEGIN SELECT RAISE(ABORT, '钥匙借用记录不可删除'); END;
+CREATE TRIGGER key_loan_return_once BEFORE UPDATE ON key_loan
+WHEN OLD.returned_at IS NOT NULL
+  OR NEW.key_set_id IS NOT OLD.key_set_id OR NEW.borrower IS NOT OLD.borrower
+  OR NEW.phone IS NOT OLD.phone OR NEW.relation IS NOT OLD.relation
+  OR NEW.id_number IS NOT OLD.id_number OR NEW.purpose IS NOT OLD.purpose
+  OR NEW.identity_check IS NOT OLD.identity_check OR NEW.confirmed_by IS NOT OLD.confirmed_by
+  OR NEW.confirmed_means IS NOT OLD.confirmed_means OR NEW.out_at IS NOT OLD.out_at
+  OR NEW.due_on IS NOT OLD.due_on OR NEW.lent_by IS NOT OLD.lent_by
+BEGIN SELECT RAISE(ABORT, '钥匙借用记录只能登记一次归还，不可修改'); END;
+
+-- Cards and handsets the office keeps in stock (not yet issued), counted at each stock-take.
+CREATE TABLE office_stock (
+    kind        TEXT PRIMARY KEY CHECK (kind IN ('住户卡', '车卡', '可视对讲机')),
+    expected    INTEGER NOT NULL CHECK (expected >= 0),
+    updated_at  TEXT NOT NULL,
+    updated_by  INTEGER NOT NULL REFERENCES operator(id)
+);
+
+-- 盘点: one per month; final once signed by the supervisor.
+CREATE TABLE stocktake (
+    id          INTEGER PRIMARY KEY,
+    month       TEXT NOT NULL UNIQUE,
+    counted_at  TEXT NOT NULL,
+    counted_by  INTEGER NOT NULL REFERENCES operator(id),
+    signed_at   TEXT,
+    signed_by   INTEGER REFERENCES operator(id),
+    sign_note   TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER stocktake_no_delete BEFORE DELETE ON stocktake
+BEGIN SELECT RAISE(ABORT, '盘点记录不可删除'); END;
+CREATE TRIGGER stocktake_sign_once BEFORE UPDATE ON stocktake
+WHEN OLD.signed_at IS NOT NULL OR NEW.month IS NOT OLD.month
+  OR NEW.counted_at IS NOT OLD.counted_at OR NEW.counted_by IS NOT OLD.counted_by
+BEGIN SELECT RAISE(ABORT, '已签字的盘点不可修改'); END;
+
+-- The lines of a stock-take: what was expected in the office and what was counted.
+CREATE TABLE stocktake_line (
+    id            INTEGER PRIMARY KEY,
+    stocktake_id  INTEGER NOT NULL REFERENCES stocktake(id),
+    kind          TEXT NOT NULL CHECK (kind IN ('钥匙', '住户卡', '车卡', '可视对讲机')),
+    key_set_id    INTEGER REFERENCES key_set(id),
+    label         TEXT NOT NULL,
+    expected      INTEGER NOT NULL CHECK (expected >= 0),
+    counted       INTEGER NOT NULL CHECK (counted >= 0),
+    note          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX stocktake_line_take ON stocktake_line(stocktake_id);
+CREATE TRIGGER stocktake_line_no_update BEFORE UPDATE ON stocktake_line
+BEGIN SELECT RAISE(ABORT, '盘点明细不可修改'); END;
+CREATE TRIGGER stocktake_line_no_delete BEFORE DELETE ON stocktake_line
+BEGIN SELECT RAISE(ABORT, '盘点明细不可删除'); END;

@@ -10,6 +10,7 @@ use chrono::{Days, NaiveDate};
 use std::sync::Arc;
 
 mod fees;
+mod keys;
 
 /// The demo's logins, shown on a demo office's login screen: (role, login, password).
 pub const DEMO_LOGINS: &[(Role, &str, &str)] = &[
@@ -18,7 +19,7 @@ pub const DEMO_LOGINS: &[(Role, &str, &str)] = &[
 ];
 
 /// Bumped whenever the demo's content changes (benchmarks keep a made demo by this number).
-pub const DEMO_GENERATION: u32 = 3;
+pub const DEMO_GENERATION: u32 = 4;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -259,7 +260,8 @@ pub fn generate(store: &mut Store, spec: &DemoSpec) -> StoreResult<Actor> {
     store.set_clock(manual.clone());
     store.set_bulk_mode(true)?;
     let result = fill(store, &supervisor, spec, &manual, today)
-        .and_then(|()| fees::fill_fees(store, &supervisor, &desk, spec, &manual, today));
+        .and_then(|()| fees::fill_fees(store, &supervisor, &desk, spec, &manual, today))
+        .and_then(|()| keys::fill_keys(store, &supervisor, &desk, spec, &manual, today));
     store.set_bulk_mode(false)?;
     store.set_clock(real);
     result?;

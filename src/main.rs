@@ -251,6 +251,17 @@ fn verify(db: &Path) -> Result<ExitCode> {
             println!("收据链：断在第 {} 张收据 {}：{}", b.seq, b.number, b.reason);
         }
     }
+    let mismatched = store.verify_paid_amounts()?;
+    if mismatched.is_empty() {
+        println!("应收已缴金额与收据明细：一致");
+    } else {
+        ok = false;
+        for (bill, recorded, from_receipts) in mismatched.iter().take(20) {
+            println!(
+                "应收 #{bill} 记为已缴 {recorded} 分，收据明细合计 {from_receipts} 分：不一致"
+            );
+        }
+    }
     Ok(if ok {
         ExitCode::SUCCESS
     } else {

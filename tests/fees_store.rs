@@ -345,6 +345,10 @@ fn only_a_supervisor_voids_and_the_receipt_stays_marked_with_its_bill_owed_again
             .unwrap();
     assert_eq!(next, "SJ202611-000002");
     assert!(o.s.verify_receipts().unwrap().is_ok());
+    assert!(
+        o.s.verify_paid_amounts().unwrap().is_empty(),
+        "paid amounts agree with the receipts"
+    );
 }
 
 #[test]

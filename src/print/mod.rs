@@ -16,8 +16,10 @@
 //!   embedded, once for the whole document.
 
 pub mod handover;
+pub mod key_slip;
 pub mod notice;
 pub mod receipt;
+pub mod stocktake;
 
 use std::borrow::Cow;
 use std::sync::OnceLock;

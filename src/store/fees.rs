@@ -411,9 +411,7 @@ impl Store {
         if before.price_4dp != item.price_4dp {
             let mut stmt = tx.prepare(
                 "SELECT b.id, b.quantity, b.quantity_scale, b.part_num, b.part_den, b.discount_bp FROM bill b
-                 WHERE b.fee_item_id = ?1 AND NOT EXISTS (
-                     SELECT 1 FROM receipt_line l JOIN receipt r ON r.id = l.receipt_id
-                     WHERE l.bill_id = b.id AND NOT EXISTS (SELECT 1 FROM receipt_void v WHERE v.receipt_id = r.id))",
+                 WHERE b.fee_item_id = ?1 AND b.paid_fen = 0",
             )?;
             let bills: Vec<(i64, i64, i64, i64, i64, i64)> = stmt
                 .query_map(params![id], |r| {

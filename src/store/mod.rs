@@ -6,6 +6,7 @@ mod archive_read;
 mod audit;
 mod error;
 mod fees;
+mod keys;
 mod operators;
 mod receipts;
 mod roster_import;
@@ -17,6 +18,10 @@ pub use archive::{
 pub use audit::AuditEntry;
 pub use error::{StoreError, StoreResult};
 pub use fees::{BillDraft, BillingPreview, FeeItem, FeeItemForm};
+pub use keys::{
+    IdentityCheck, KeyLoanForm, KeyLoanRow, KeySetForm, KeySetRow, LOAN_RELATIONS, STOCK_KINDS,
+    Stocktake, StocktakeLine,
+};
 pub use operators::{Actor, NewOperator, Office, OperatorRow, require_supervisor};
 pub use receipts::{
     ARREARS_BUCKETS, ArrearsRow, BillRow, ChainBreak, ChainHead, DaySummary, DunningRow,

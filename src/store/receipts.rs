@@ -216,8 +216,7 @@ pub struct DunningRow {
     pub operator: String,
 }
 
-const PAID_SQL: &str = "coalesce((SELECT sum(l.amount_fen) FROM receipt_line l
-        WHERE l.bill_id = b.id AND NOT EXISTS (SELECT 1 FROM receipt_void v WHERE v.receipt_id = l.receipt_id)), 0)";
+const PAID_SQL: &str = "b.paid_fen";
 
 fn receipt_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReceiptRow> {
     let voided_at: Option<String> = r.get(15)?;
@@ -554,7 +553,14 @@ impl Store {
                 "INSERT INTO receipt_line (receipt_id, bill_id, item_name, period, detail, amount_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![receipt_id, bill_id, item, period, detail, amount],
             )?;
+            if let Some(bill) = bill_id {
+                tx.execute(
+                    "UPDATE bill SET paid_fen = paid_fen + ?1 WHERE id = ?2",
+                    params![amount, bill],
+                )?;
+            }
         }
+
         audit::record(
             &tx,
             Some(actor),
@@ -662,6 +668,12 @@ impl Store {
         tx.execute(
             "INSERT INTO receipt_void (receipt_id, voided_at, voided_by, reason) VALUES (?1, ?2, ?3, ?4)",
             params![id, now, actor.id, reason],
+        )?;
+        tx.execute(
+            "UPDATE bill SET paid_fen = paid_fen - (SELECT sum(l.amount_fen) FROM receipt_line l
+                                                   WHERE l.receipt_id = ?1 AND l.bill_id = bill.id)
+             WHERE id IN (SELECT bill_id FROM receipt_line WHERE receipt_id = ?1 AND bill_id IS NOT NULL)",
+            params![id],
         )?;
         if balance_of(&tx, unit_id)? < 0 {
             return Err(StoreError::Conflict(
@@ -773,6 +785,20 @@ impl Store {
             count,
             head_hash: expected_prev,
         }))
+    }
+
+    /// Bills whose recorded paid amount differs from their lines on valid receipts:
+    /// (bill id, recorded, from receipts). Empty when all agree.
+    pub fn verify_paid_amounts(&self) -> StoreResult<Vec<(i64, i64, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT b.id, b.paid_fen, coalesce((SELECT sum(l.amount_fen) FROM receipt_line l WHERE l.bill_id = b.id
+                    AND l.receipt_id NOT IN (SELECT receipt_id FROM receipt_void)), 0) AS from_receipts
+             FROM bill b WHERE b.paid_fen <> from_receipts",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
     /// The day's figures for the handover sheet.
@@ -892,16 +918,11 @@ impl Store {
     /// with the amounts by age.
     pub fn arrears(&self) -> StoreResult<Vec<ArrearsRow>> {
         let today = self.today();
-        // Payments per bill, summed once (voided receipts left out), then the overdue rest.
+        // Only unpaid bills are in the partial index `bill_unpaid`.
         let mut stmt = self.conn.prepare_cached(
-            "WITH paid AS (
-                 SELECT l.bill_id, sum(l.amount_fen) AS fen FROM receipt_line l
-                 WHERE l.bill_id IS NOT NULL AND l.receipt_id NOT IN (SELECT receipt_id FROM receipt_void)
-                 GROUP BY l.bill_id)
-             SELECT b.unit_id, u.code, bl.name, b.due_date, b.amount_fen - coalesce(p.fen, 0)
-             FROM bill b LEFT JOIN paid p ON p.bill_id = b.id
-             JOIN unit u ON u.id = b.unit_id JOIN building bl ON bl.id = u.building_id
-             WHERE b.due_date < ?1 AND b.amount_fen > coalesce(p.fen, 0)",
+            "SELECT b.unit_id, u.code, bl.name, b.due_date, b.amount_fen - b.paid_fen
+             FROM bill b INDEXED BY bill_unpaid JOIN unit u ON u.id = b.unit_id JOIN building bl ON bl.id = u.building_id
+             WHERE b.amount_fen > b.paid_fen AND b.due_date < ?1",
         )?;
         let mut rows: Vec<ArrearsRow> = Vec::new();
         let mut index = std::collections::HashMap::new();

@@ -3,6 +3,7 @@
 
 use super::archive::ArchiveTab;
 use super::fees::FeesTab;
+use super::keys::KeysTab;
 use super::search_box::SearchBox;
 use super::settings::SettingsTab;
 use super::start::{LoginForm, SetupForm, StartOutcome};
@@ -19,6 +20,8 @@ use std::path::{Path, PathBuf};
 pub enum Tab {
     /// 收费.
     Fees,
+    /// 钥匙.
+    Keys,
     /// 业户档案.
     #[default]
     Archive,
@@ -28,13 +31,14 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in order.
-    pub const ALL: &'static [Self] = &[Self::Fees, Self::Archive, Self::Settings];
+    pub const ALL: &'static [Self] = &[Self::Fees, Self::Keys, Self::Archive, Self::Settings];
 
     /// The tab's label.
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {
             Self::Fees => "收费",
+            Self::Keys => "钥匙",
             Self::Archive => "业户档案",
             Self::Settings => "设置",
         }
@@ -79,6 +83,7 @@ struct Desk {
     search: SearchBox,
     archive: ArchiveTab,
     fees: FeesTab,
+    keys: KeysTab,
     settings: SettingsTab,
     /// Until when (context time) the status line says the file is busy.
     busy_until: f64,
@@ -323,6 +328,7 @@ impl Desk {
             search: SearchBox::default(),
             archive: ArchiveTab::default(),
             fees: FeesTab::default(),
+            keys: KeysTab::default(),
             settings: SettingsTab::default(),
             busy_until: 0.0,
         };
@@ -378,6 +384,15 @@ fn desk_ui(
                     .path()
                     .map_or_else(|| "内存数据库".to_string(), |p| p.display().to_string());
                 ui.label(format!("数据库：{path}"));
+                let overdue_keys = desk.keys.overdue_count(&desk.store, ui.input(|i| i.time));
+                if overdue_keys > 0 {
+                    ui.separator();
+                    ui.label(
+                        egui::RichText::new(format!("钥匙未还 {overdue_keys} 把"))
+                            .strong()
+                            .color(theme::ERROR),
+                    );
+                }
                 if ui.input(|i| i.time) < desk.busy_until {
                     ui.separator();
                     ui.label(
@@ -410,6 +425,7 @@ fn desk_ui(
     }
     egui::CentralPanel::default_margins().show(ui, |ui| match tab {
         Tab::Fees => desk.fees.ui(ui, &mut ctx),
+        Tab::Keys => desk.keys.ui(ui, &mut ctx),
         Tab::Archive => desk.archive.ui(ui, &mut ctx),
         Tab::Settings => desk.settings.ui(ui, &mut ctx),
     });

@@ -248,15 +248,17 @@ impl ArrearsView {
                         });
                     }
                     row.col(|ui| {
-                        if ui.small_button(format!("收费 {}", r.unit_code)).clicked() {
-                            collect = Some(r.unit_id);
-                        }
-                        if ui
-                            .small_button(format!("记录催缴 {}", r.unit_code))
-                            .clicked()
-                        {
-                            log_for = Some((r.unit_id, r.unit_code.clone()));
-                        }
+                        ui.horizontal(|ui| {
+                            if ui.small_button(format!("收费 {}", r.unit_code)).clicked() {
+                                collect = Some(r.unit_id);
+                            }
+                            if ui
+                                .small_button(format!("记录催缴 {}", r.unit_code))
+                                .clicked()
+                            {
+                                log_for = Some((r.unit_id, r.unit_code.clone()));
+                            }
+                        });
                     });
                 });
             });

@@ -8,6 +8,7 @@ pub mod date_picker;
 pub mod fees;
 pub mod fees_admin;
 pub mod fonts;
+pub mod keys;
 pub mod search_box;
 pub mod settings;
 pub mod start;
