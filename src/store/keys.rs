@@ -348,7 +348,7 @@ impl Store {
     }
 
     /// Key sets whose unit code, label, position or borrower contains `filter` (all when
-    /// empty), ordered by unit, each with its open loan.
+    /// empty), in walking order of the unit codes, each with its open loan.
     pub fn key_sets(&self, filter: &str) -> StoreResult<Vec<KeySetRow>> {
         let filter = filter.trim();
         let mut stmt = self.conn.prepare_cached(
@@ -391,6 +391,7 @@ impl Store {
                 out.push(row);
             }
         }
+        out.sort_by_cached_key(|k| (crate::domain::unit_code::walk_key(&k.unit_code), k.id));
         Ok(out)
     }
 
