@@ -4,13 +4,14 @@
 
 mod common;
 
+use common::ui::*;
+
 use egui::accesskit::Role as A11yRole;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use wuye_desk::domain::forms::UnitForm;
 use wuye_desk::domain::kinds::{Role, UnitKind, UnitStatus};
 use wuye_desk::store::{NewOperator, Store};
-use wuye_desk::ui::{DeskApp, setup_context};
+use wuye_desk::ui::DeskApp;
 
 fn prepared_office(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("office.sqlite");
@@ -53,51 +54,6 @@ fn prepared_office(dir: &std::path::Path) -> std::path::PathBuf {
         .hand_over(&boss, unit, common::day("2026-01-10"), UnitStatus::Vacant)
         .unwrap();
     path
-}
-
-fn harness(app: DeskApp) -> Harness<'static, DeskApp> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_context_setup(setup_context)
-        .build_ui_state(|ui, app: &mut DeskApp| app.ui(ui), app)
-}
-
-/// The text or password field with this label.
-fn field<'a>(h: &'a Harness<'_, DeskApp>, label: &'a str) -> egui_kittest::Node<'a> {
-    h.query_by_role_and_label(A11yRole::TextInput, label)
-        .or_else(|| h.query_by_role_and_label(A11yRole::PasswordInput, label))
-        .unwrap_or_else(|| panic!("no field labelled {label}"))
-}
-
-fn type_into(h: &mut Harness<'_, DeskApp>, label: &str, text: &str) {
-    field(h, label).click();
-    h.run();
-    field(h, label).type_text(text);
-    h.run();
-}
-
-/// Clicks into a field, deletes what was typed there, and types `text`.
-fn retype(h: &mut Harness<'_, DeskApp>, label: &str, old_len: usize, text: &str) {
-    field(h, label).click();
-    h.run();
-    h.key_press(egui::Key::End);
-    for _ in 0..old_len {
-        h.key_press(egui::Key::Backspace);
-    }
-    h.run();
-    field(h, label).type_text(text);
-    h.run();
-}
-
-fn click(h: &mut Harness<'_, DeskApp>, label: &str) {
-    h.get_by_role_and_label(A11yRole::Button, label).click();
-    h.run();
-}
-
-fn log_in(h: &mut Harness<'_, DeskApp>, login: &str, password: &str) {
-    type_into(h, "登录名", login);
-    type_into(h, "密码", password);
-    click(h, "登录");
 }
 
 #[test]

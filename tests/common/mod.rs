@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
+pub mod ui;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use std::sync::Arc;
 use wuye_desk::clock::{FixedClock, SharedClock};
