@@ -22,14 +22,16 @@ pub fn demo_path() -> PathBuf {
         .join("target")
         .join("bench-data");
     let path = dir.join(format!(
-        "demo-5000x36-v{}.sqlite",
-        wuye_desk::store::latest_version()
+        "demo-5000x36-v{}-g{}.sqlite",
+        wuye_desk::store::latest_version(),
+        wuye_desk::demo::DEMO_GENERATION
     ));
     if !path.exists() {
         std::fs::create_dir_all(&dir).expect("bench data folder");
         let tmp = dir.join("demo-making.sqlite");
         for ext in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
+            // Left over from an interrupted run, or not there at all.
+            std::fs::remove_file(format!("{}{ext}", tmp.display())).ok();
         }
         let started = std::time::Instant::now();
         let mut store = Store::open(&tmp, clock()).expect("open");
@@ -57,7 +59,8 @@ pub fn demo_copy(name: &str) -> PathBuf {
     let src = demo_path();
     let dst = src.with_file_name(format!("{name}.sqlite"));
     for ext in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", dst.display()));
+        // Left from the copy's last use, or not there at all.
+        std::fs::remove_file(format!("{}{ext}", dst.display())).ok();
     }
     std::fs::copy(&src, &dst).expect("copy demo");
     dst
