@@ -35,6 +35,12 @@ enum Command {
     },
     /// 核验收据链和数据库完整性（有问题时返回非零）
     Verify,
+    /// 备份数据库（程序运行时也可以，得到一致的副本）
+    Backup {
+        /// 备份到的文件
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 打印：补打收据，或批量打印收费通知单/催缴单
     Print {
         #[command(subcommand)]
@@ -116,6 +122,9 @@ fn main() -> ExitCode {
             )
         }),
         Some(Command::Verify) => need_db(cli.db.as_deref()).and_then(|db| verify(&db)),
+        Some(Command::Backup { out }) => {
+            need_db(cli.db.as_deref()).and_then(|db| backup(&db, &out))
+        }
         Some(Command::Print { what }) => need_db(cli.db.as_deref()).and_then(|db| print(&db, what)),
         Some(Command::ImportOwners {
             file,
@@ -313,5 +322,24 @@ fn print(db: &Path, what: PrintCommand) -> Result<ExitCode> {
             println!("已生成{kind} {count} 份：{}", out.display());
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn backup(db: &Path, out: &Path) -> Result<ExitCode> {
+    let store = open_existing(db)?;
+    if out.exists() {
+        bail!(
+            "{} 已存在：请换一个文件名，不会覆盖已有的文件",
+            out.display()
+        );
+    }
+    store.backup_to(out)?;
+    wuye_desk::store::check_backup(out)?;
+    let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "已备份到 {}（{} KB，已检查完整）",
+        out.display(),
+        size / 1024
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@
 mod archive;
 mod archive_read;
 mod audit;
+mod backup;
 mod error;
 mod fees;
 mod keys;
@@ -16,6 +17,9 @@ pub use archive::{
     VehicleRow,
 };
 pub use audit::AuditEntry;
+pub use backup::{
+    BackupInfo, BackupKind, KEEP_DAILY, KEEP_MONTHLY, backups_dir, check_backup, list_backups,
+};
 pub use error::{StoreError, StoreResult};
 pub use fees::{BillDraft, BillingPreview, FeeItem, FeeItemForm};
 pub use keys::{

@@ -63,6 +63,8 @@ pub struct DeskCtx<'a> {
     pub busy: bool,
     /// Whether printed PDFs are opened in the system's viewer (off in tests).
     pub open_files: bool,
+    /// Set after a restore: the database is opened again and the person logs in again.
+    pub reopen: bool,
 }
 
 impl DeskCtx<'_> {
@@ -121,8 +123,17 @@ impl DeskApp {
     /// the first-start screen's demo button puts the demo office.
     #[must_use]
     pub fn new(db_path: &Path, demo_path: PathBuf, clock: SharedClock) -> Self {
+        let mut toasts = Toasts::default();
         let screen = match Store::open(db_path, clock.clone()) {
-            Ok(store) => screen_for(store),
+            Ok(store) => {
+                // The first start of each day keeps a copy of the database.
+                if store.office().ok().flatten().is_some() && !store.has_backup_today() {
+                    if let Err(e) = store.auto_backup() {
+                        toasts.error(format!("今天的自动备份没有做成：{e}"));
+                    }
+                }
+                screen_for(store)
+            }
             Err(e) => Screen::Failed {
                 message: e.to_string(),
             },
@@ -131,7 +142,7 @@ impl DeskApp {
             clock,
             demo_path,
             screen,
-            toasts: Toasts::default(),
+            toasts,
             tab: Tab::default(),
             open_files: true,
         }
@@ -257,6 +268,22 @@ impl DeskApp {
                 },
             },
             (StartOutcome::Logout, Screen::Desk(desk)) => screen_for(desk.store),
+            (StartOutcome::Reopen, Screen::Desk(desk)) => {
+                let path = desk.store.path().map(Path::to_path_buf);
+                drop(desk);
+                match path.map(|p| Store::open(&p, self.clock.clone())) {
+                    Some(Ok(store)) => {
+                        self.toasts.info("已恢复备份，请重新登录");
+                        screen_for(store)
+                    }
+                    Some(Err(e)) => Screen::Failed {
+                        message: e.to_string(),
+                    },
+                    None => Screen::Failed {
+                        message: "内存数据库不能重新打开".into(),
+                    },
+                }
+            }
             (_, screen) => screen,
         };
     }
@@ -292,6 +319,16 @@ impl eframe::App for DeskApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, LAST_TAB_KEY, &self.tab);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Closing the program keeps a copy of the day's work.
+        if let Some(store) = self.store()
+            && store.office().ok().flatten().is_some()
+            && let Err(e) = store.auto_backup()
+        {
+            tracing::error!("backup at exit failed: {e}");
+        }
     }
 }
 
@@ -414,6 +451,7 @@ fn desk_ui(
         archive_changed: false,
         busy: false,
         open_files,
+        reopen: false,
     };
     if let Some(unit_id) = jump {
         if *tab == Tab::Fees {
@@ -429,6 +467,9 @@ fn desk_ui(
         Tab::Archive => desk.archive.ui(ui, &mut ctx),
         Tab::Settings => desk.settings.ui(ui, &mut ctx),
     });
+    if ctx.reopen {
+        outcome = Some(StartOutcome::Reopen);
+    }
     let (changed, busy) = (ctx.archive_changed, ctx.busy);
     if changed {
         desk.search.rebuild(&desk.store, toasts);

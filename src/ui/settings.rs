@@ -12,6 +12,7 @@ use crate::domain::money::price_text;
 use crate::store::{
     AuditEntry, FeeItem, FeeItemForm, NewOperator, Office, OperatorRow, StoreError,
 };
+use crate::store::{BackupInfo, backups_dir, list_backups};
 
 /// The pages of the settings tab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -23,6 +24,8 @@ enum SettingsPage {
     FeeItems,
     /// The audit log.
     Audit,
+    /// Backups and restore.
+    Backup,
 }
 
 /// The settings tab's state.
@@ -40,6 +43,9 @@ pub struct SettingsTab {
     fee_form: FeeItemForm,
     editing_fee: Option<i64>,
     fee_error: Option<(&'static str, String)>,
+    backups: Option<Vec<BackupInfo>>,
+    restoring: Option<BackupInfo>,
+    restore_error: Option<String>,
     own_password: String,
     own_password_again: String,
     password_error: Option<String>,
@@ -74,6 +80,7 @@ impl SettingsTab {
                 (SettingsPage::Office, "物业与操作员"),
                 (SettingsPage::FeeItems, "收费项目"),
                 (SettingsPage::Audit, "操作日志"),
+                (SettingsPage::Backup, "备份与恢复"),
             ] {
                 ui.selectable_value(&mut self.page, page, label);
             }
@@ -83,6 +90,7 @@ impl SettingsTab {
             SettingsPage::Office => self.office_ui(ui, ctx, supervisor),
             SettingsPage::FeeItems => self.fee_items_ui(ui, ctx, supervisor),
             SettingsPage::Audit => self.audit_ui(ui),
+            SettingsPage::Backup => self.backup_ui(ui, ctx, supervisor),
         });
     }
 
@@ -403,5 +411,106 @@ impl SettingsTab {
                 self.editing_fee = None;
             }
         });
+    }
+
+    fn backup_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, supervisor: bool) {
+        let Some(db) = ctx.store.path().map(std::path::Path::to_path_buf) else {
+            muted(ui, "内存数据库没有备份。");
+            return;
+        };
+        section(ui, "备份与恢复");
+        ui.label(format!(
+            "每天第一次打开和关闭程序时自动备份到 {}，保留最近30天和12个月。",
+            backups_dir(&db).display()
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("立即备份").clicked() {
+                match ctx.store.manual_backup() {
+                    Ok(path) => ctx.toasts.info(format!("已备份到 {}", path.display())),
+                    Err(e) => ctx.fail(&e),
+                }
+                self.backups = None;
+            }
+            if ui.button("刷新列表").clicked() {
+                self.backups = None;
+            }
+        });
+        let backups = self.backups.get_or_insert_with(|| list_backups(&db));
+        if backups.is_empty() {
+            muted(ui, "还没有备份。");
+        }
+        let mut restore = None;
+        egui::Grid::new("backups")
+            .striped(true)
+            .num_columns(4)
+            .show(ui, |ui| {
+                for h in ["时间", "类别", "大小", "文件"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for b in backups.iter() {
+                    ui.label(&b.modified);
+                    ui.label(b.kind.label());
+                    ui.label(format!(
+                        "{:.1} MB",
+                        f64::from(u32::try_from(b.size_bytes / 1024).unwrap_or(u32::MAX)) / 1024.0
+                    ));
+                    let name = b
+                        .path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    ui.horizontal(|ui| {
+                        ui.label(&name);
+                        if supervisor && ui.small_button(format!("恢复 {name}")).clicked() {
+                            restore = Some(b.clone());
+                        }
+                    });
+                    ui.end_row();
+                }
+            });
+        if !supervisor {
+            muted(ui, "只有主管可以恢复备份。");
+        }
+        if let Some(b) = restore {
+            self.restoring = Some(b);
+            self.restore_error = None;
+        }
+        self.restore_dialog(ui, ctx);
+    }
+
+    fn restore_dialog(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>) {
+        let Some(backup) = self.restoring.clone() else {
+            return;
+        };
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("restore_dialog")).show(ui.ctx(), |ui| {
+            ui.heading("恢复备份");
+            ui.label(format!("用 {} 的备份替换现在的数据。", backup.modified));
+            ui.label("恢复前会先检查备份是否完整、收据链是否完好；现在的数据会先另存到 备份/手动/，不会丢。");
+            ui.label("恢复后需要重新登录。");
+            if let Some(e) = &self.restore_error {
+                ui.label(egui::RichText::new(e).color(theme::ERROR));
+            }
+            ui.horizontal(|ui| {
+                if ui.button("确认恢复").clicked() {
+                    match ctx.store.restore_from(ctx.actor, &backup.path) {
+                        Ok(aside) => {
+                            ctx.toasts.info(format!("恢复前的数据已另存为 {}", aside.display()));
+                            ctx.reopen = true;
+                            close = true;
+                        }
+                        Err(e) => self.restore_error = Some(e.to_string()),
+                    }
+                }
+                if ui.button("取消").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.restoring = None;
+            self.backups = None;
+        }
     }
 }

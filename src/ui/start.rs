@@ -18,6 +18,8 @@ pub enum StartOutcome {
     OpenFile(std::path::PathBuf),
     /// Back to the login screen.
     Logout,
+    /// Open the database file again (after a restore) and log in again.
+    Reopen,
 }
 
 /// The first-start form.
