@@ -127,10 +127,11 @@ impl DeskApp {
         let screen = match Store::open(db_path, clock.clone()) {
             Ok(store) => {
                 // The first start of each day keeps a copy of the database.
-                if store.office().ok().flatten().is_some() && !store.has_backup_today() {
-                    if let Err(e) = store.auto_backup() {
-                        toasts.error(format!("今天的自动备份没有做成：{e}"));
-                    }
+                if store.office().ok().flatten().is_some()
+                    && !store.has_backup_today()
+                    && let Err(e) = store.auto_backup()
+                {
+                    toasts.error(format!("今天的自动备份没有做成：{e}"));
                 }
                 screen_for(store)
             }
