@@ -34,6 +34,7 @@ fn frame(ui: &mut egui::Ui, d: &mut Desk) {
         archive_changed: false,
         busy: false,
         open_files: false,
+        reopen: false,
     };
     d.tab.ui(ui, &mut ctx);
 }
