@@ -104,3 +104,29 @@ fn a_missing_db_argument_or_file_is_a_clear_error() {
     assert!(!ok);
     assert!(text.contains("不存在"), "{text}");
 }
+
+#[test]
+fn backup_writes_a_checked_copy_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("o.sqlite");
+    let (ok, text) = run(bin().args(["demo", "--units", "20", "--db"]).arg(&db));
+    assert!(ok, "{text}");
+    let out = dir.path().join("copy.sqlite");
+    let (ok, text) = run(bin()
+        .args(["backup", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out));
+    assert!(ok, "{text}");
+    assert!(text.contains("已检查完整"), "{text}");
+    let (ok, text) = run(bin().args(["verify", "--db"]).arg(&out));
+    assert!(ok, "{text}");
+    assert!(text.contains("收据链：通过"), "{text}");
+    let (ok, text) = run(bin()
+        .args(["backup", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out));
+    assert!(!ok);
+    assert!(text.contains("不会覆盖"), "{text}");
+}
