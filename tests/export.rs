@@ -94,3 +94,68 @@ fn the_workbook_lists_the_archive_with_masked_ids() {
     assert_eq!(book.worksheet_range("车辆").unwrap().height(), 2);
     assert_eq!(book.worksheet_range("卡片").unwrap().height(), 2);
 }
+
+#[test]
+fn the_arrears_workbook_lists_each_unit_and_the_totals_per_building() {
+    use wuye_desk::domain::fees::Period;
+    use wuye_desk::domain::kinds::{FeeKind, UnitKind, UnitStatus};
+    use wuye_desk::store::FeeItemForm;
+    let (mut s, actor) = common::store();
+    for code in ["3栋101", "3栋102", "5栋101"] {
+        let u = s
+            .add_unit(
+                &actor,
+                &UnitForm {
+                    code: code.into(),
+                    area: "100".into(),
+                    ..UnitForm::default()
+                },
+            )
+            .unwrap();
+        s.hand_over(&actor, u, common::day("2025-01-01"), UnitStatus::Occupied)
+            .unwrap();
+    }
+    s.add_fee_item(
+        &actor,
+        &FeeItemForm {
+            name: "物业费".into(),
+            kind: FeeKind::ByArea,
+            price: "2.00".into(),
+            unit_kinds: vec![UnitKind::Residence],
+            ..FeeItemForm::default()
+        },
+    )
+    .unwrap();
+    s.run_billing(&actor, &Period::parse("2026Q3").unwrap())
+        .unwrap();
+    let rows = s.arrears().unwrap();
+    assert_eq!(rows.len(), 3);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("欠费.xlsx");
+    wuye_desk::export::write_arrears_workbook(&rows, "测试", &path).unwrap();
+    let mut book = open_workbook_auto(&path).unwrap();
+    let detail = book.worksheet_range("欠费明细").unwrap();
+    assert_eq!(detail.height(), 4);
+    let total: f64 = detail
+        .rows()
+        .skip(1)
+        .map(|r| r[5].to_string().parse::<f64>().unwrap())
+        .sum();
+    assert!(
+        (total - 1800.0).abs() < 1e-9,
+        "3 units × 100 m² × 2.00 × 3 months = 1,800.00, got {total}"
+    );
+    let buildings = book.worksheet_range("按楼栋").unwrap();
+    let lines: Vec<Vec<String>> = buildings
+        .rows()
+        .skip(1)
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            vec!["3栋".to_string(), "2".into(), "1200".into()],
+            vec!["5栋".to_string(), "1".into(), "600".into()]
+        ]
+    );
+}
