@@ -6,10 +6,9 @@ mod common;
 
 use wuye_desk::documents::{handover_document, notices_document, receipt_pdf};
 use wuye_desk::domain::fees::Period;
-use wuye_desk::domain::forms::{PersonForm, UnitForm};
-use wuye_desk::domain::kinds::{FeeKind, OccupantRole, PayMethod, UnitKind, UnitStatus};
+use wuye_desk::domain::kinds::PayMethod;
 use wuye_desk::print::receipt::ReceiptLayout;
-use wuye_desk::store::{FeeItemForm, Payment};
+use wuye_desk::store::Payment;
 
 fn pdf_text(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
@@ -27,42 +26,7 @@ fn pdf_text(bytes: &[u8]) -> String {
 #[test]
 fn receipts_notices_and_the_handover_sheet_say_what_the_records_say() {
     let (mut s, boss) = common::store();
-    let u = s
-        .add_unit(
-            &boss,
-            &UnitForm {
-                code: "3栋2单元1502".into(),
-                area: "89.50".into(),
-                ..UnitForm::default()
-            },
-        )
-        .unwrap();
-    s.hand_over(&boss, u, common::day("2025-01-01"), UnitStatus::Occupied)
-        .unwrap();
-    let owner = PersonForm {
-        name: "张三丰".into(),
-        phone: "13800138000".into(),
-        ..PersonForm::default()
-    };
-    s.add_occupant(
-        &boss,
-        u,
-        OccupantRole::Owner,
-        &owner,
-        common::day("2025-01-01"),
-    )
-    .unwrap();
-    s.add_fee_item(
-        &boss,
-        &FeeItemForm {
-            name: "物业费".into(),
-            kind: FeeKind::ByArea,
-            price: "2.35".into(),
-            unit_kinds: vec![UnitKind::Residence],
-            ..FeeItemForm::default()
-        },
-    )
-    .unwrap();
+    let u = common::fee_unit(&mut s, &boss);
     let q3 = Period::parse("2026Q3").unwrap();
     let q4 = Period::parse("2026Q4").unwrap();
     s.run_billing(&boss, &q3).unwrap();

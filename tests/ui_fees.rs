@@ -9,9 +9,8 @@ use common::ui::*;
 use egui::accesskit::Role as A11yRole;
 use egui_kittest::kittest::Queryable;
 use wuye_desk::domain::fees::Period;
-use wuye_desk::domain::forms::{PersonForm, UnitForm};
-use wuye_desk::domain::kinds::{FeeKind, OccupantRole, Role, UnitKind, UnitStatus};
-use wuye_desk::store::{FeeItemForm, NewOperator};
+use wuye_desk::domain::kinds::Role;
+use wuye_desk::store::NewOperator;
 use wuye_desk::ui::DeskApp;
 
 fn prepared(dir: &std::path::Path) -> std::path::PathBuf {
@@ -27,42 +26,7 @@ fn prepared(dir: &std::path::Path) -> std::path::PathBuf {
         },
     )
     .unwrap();
-    let u = s
-        .add_unit(
-            &boss,
-            &UnitForm {
-                code: "3栋2单元1502".into(),
-                area: "89.50".into(),
-                ..UnitForm::default()
-            },
-        )
-        .unwrap();
-    s.hand_over(&boss, u, common::day("2025-01-01"), UnitStatus::Occupied)
-        .unwrap();
-    let owner = PersonForm {
-        name: "张三丰".into(),
-        phone: "13800138000".into(),
-        ..PersonForm::default()
-    };
-    s.add_occupant(
-        &boss,
-        u,
-        OccupantRole::Owner,
-        &owner,
-        common::day("2025-01-01"),
-    )
-    .unwrap();
-    s.add_fee_item(
-        &boss,
-        &FeeItemForm {
-            name: "物业费".into(),
-            kind: FeeKind::ByArea,
-            price: "2.35".into(),
-            unit_kinds: vec![UnitKind::Residence],
-            ..FeeItemForm::default()
-        },
-    )
-    .unwrap();
+    common::fee_unit(&mut s, &boss);
     s.run_billing(&boss, &Period::parse("2026Q4").unwrap())
         .unwrap();
     path

@@ -70,3 +70,35 @@ pub fn id(first17: &str) -> String {
     let c = wuye_desk::domain::idcard::id_check_digit(first17).unwrap();
     format!("{first17}{c}")
 }
+
+/// The fee tests' unit: 3栋2单元1502, 89.50 m², handed over 2025-01-01 to its owner 张三丰
+/// (13800138000), and a 物业费 item of 2.35 per m² per month for flats. Returns the unit id.
+pub fn fee_unit(s: &mut Store, boss: &Actor) -> i64 {
+    use wuye_desk::domain::forms::{PersonForm, UnitForm};
+    use wuye_desk::domain::kinds::{FeeKind, OccupantRole, UnitKind, UnitStatus};
+    use wuye_desk::store::FeeItemForm;
+    let unit = UnitForm {
+        code: "3栋2单元1502".into(),
+        area: "89.50".into(),
+        ..UnitForm::default()
+    };
+    let u = s.add_unit(boss, &unit).unwrap();
+    s.hand_over(boss, u, day("2025-01-01"), UnitStatus::Occupied)
+        .unwrap();
+    let owner = PersonForm {
+        name: "张三丰".into(),
+        phone: "13800138000".into(),
+        ..PersonForm::default()
+    };
+    s.add_occupant(boss, u, OccupantRole::Owner, &owner, day("2025-01-01"))
+        .unwrap();
+    let fee = FeeItemForm {
+        name: "物业费".into(),
+        kind: FeeKind::ByArea,
+        price: "2.35".into(),
+        unit_kinds: vec![UnitKind::Residence],
+        ..FeeItemForm::default()
+    };
+    s.add_fee_item(boss, &fee).unwrap();
+    u
+}
