@@ -35,6 +35,15 @@ enum Command {
     },
     /// 核验收据链和数据库完整性（有问题时返回非零）
     Verify,
+    /// 月末归档：导出一个月的工作簿、移交表、数据库快照和校验清单
+    Export {
+        /// 月份，如 2026-10
+        #[arg(long)]
+        month: String,
+        /// 导出到的文件夹
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 备份数据库（程序运行时也可以，得到一致的副本）
     Backup {
         /// 备份到的文件
@@ -122,6 +131,9 @@ fn main() -> ExitCode {
             )
         }),
         Some(Command::Verify) => need_db(cli.db.as_deref()).and_then(|db| verify(&db)),
+        Some(Command::Export { month, out }) => {
+            need_db(cli.db.as_deref()).and_then(|db| export(&db, &month, &out))
+        }
         Some(Command::Backup { out }) => {
             need_db(cli.db.as_deref()).and_then(|db| backup(&db, &out))
         }
@@ -341,5 +353,21 @@ fn backup(db: &Path, out: &Path) -> Result<ExitCode> {
         out.display(),
         size / 1024
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(db: &Path, month: &str, out: &Path) -> Result<ExitCode> {
+    let store = open_existing(db)?;
+    let month = wuye_desk::domain::fees::Period::parse(month).map_err(anyhow::Error::msg)?;
+    std::fs::create_dir_all(out).with_context(|| format!("无法创建文件夹 {}", out.display()))?;
+    let done = wuye_desk::export::export_month(&store, &month, out, &|_| true)?;
+    println!(
+        "已导出 {}：{} 个文件，{} 张收据，收据链尾哈希 {}",
+        done.folder.display(),
+        done.files.len() + 1,
+        done.receipts,
+        done.chain_head
+    );
+    println!("压缩包：{}", done.zip.display());
     Ok(ExitCode::SUCCESS)
 }

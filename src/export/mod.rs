@@ -3,9 +3,11 @@
 
 mod archive_xlsx;
 mod arrears_xlsx;
+mod month;
 
 pub use archive_xlsx::write_archive_workbook;
 pub use arrears_xlsx::write_arrears_workbook;
+pub use month::{MonthExport, export_month};
 
 /// Why an export failed. `Display` is Chinese and names the file.
 #[derive(Debug, thiserror::Error)]

@@ -428,6 +428,21 @@ impl Store {
         Ok(rows)
     }
 
+    /// The loans that went out between two days (inclusive), in time order.
+    pub fn key_loans_between(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> StoreResult<Vec<KeyLoanRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{LOAN_SELECT} WHERE substr(l.out_at, 1, 10) BETWEEN ?1 AND ?2 ORDER BY l.out_at, l.id"
+        ))?;
+        let rows = stmt
+            .query_map(params![date_str(first), date_str(last)], loan_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// One loan (for its slip).
     pub fn key_loan(&self, loan_id: i64) -> StoreResult<KeyLoanRow> {
         self.conn

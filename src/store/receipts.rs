@@ -594,6 +594,21 @@ impl Store {
         Ok(rows)
     }
 
+    /// The receipts of the business days from `first` to `last` (inclusive), in number order.
+    pub fn receipts_between(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> StoreResult<Vec<ReceiptRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{RECEIPT_SQL} WHERE r.business_date BETWEEN ?1 AND ?2 ORDER BY r.seq"
+        ))?;
+        let rows = stmt
+            .query_map(params![date_str(first), date_str(last)], receipt_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// A unit's receipts, newest first.
     pub fn unit_receipts(&self, unit_id: i64) -> StoreResult<Vec<ReceiptRow>> {
         let mut stmt = self.conn.prepare_cached(&format!(
