@@ -399,3 +399,224 @@ CREATE TRIGGER stocktake_line_no_update BEFORE UPDATE ON stocktake_line
 BEGIN SELECT RAISE(ABORT, '盘点明细不可修改'); END;
 CREATE TRIGGER stocktake_line_no_delete BEFORE DELETE ON stocktake_line
 BEGIN SELECT RAISE(ABORT, '盘点明细不可删除'); END;
+
+-- @version 4
+-- 工程维修单: one repair order. Its state moves forward only through dated entries in
+-- repair_entry; the columns below that change (state, technician, appointment, completion,
+-- materials, charge) mirror the latest entries for quick lists.
+CREATE TABLE repair_order (
+    id             INTEGER PRIMARY KEY,
+    number         TEXT NOT NULL UNIQUE,
+    unit_id        INTEGER REFERENCES unit(id),
+    place          TEXT NOT NULL DEFAULT '',
+    reporter       TEXT NOT NULL CHECK (length(trim(reporter)) > 0),
+    phone          TEXT NOT NULL DEFAULT '',
+    category       TEXT NOT NULL CHECK (length(trim(category)) > 0),
+    description    TEXT NOT NULL CHECK (length(trim(description)) > 0),
+    reported_at    TEXT NOT NULL,
+    state          TEXT NOT NULL CHECK (state IN ('登记', '已派工', '已完工', '已验收', '已回访', '关闭')),
+    technician     TEXT NOT NULL DEFAULT '',
+    appointment    TEXT NOT NULL DEFAULT '',
+    materials      TEXT NOT NULL DEFAULT '',
+    charge_fen     INTEGER NOT NULL DEFAULT 0 CHECK (charge_fen >= 0),
+    bill_id        INTEGER REFERENCES bill(id),
+    completed_at   TEXT,
+    closed_at      TEXT,
+    created_at     TEXT NOT NULL,
+    created_by     INTEGER NOT NULL REFERENCES operator(id),
+    CHECK ((unit_id IS NULL) <> (length(trim(place)) = 0))
+);
+CREATE INDEX repair_order_state ON repair_order(state, reported_at);
+CREATE INDEX repair_order_unit ON repair_order(unit_id);
+CREATE INDEX repair_order_month ON repair_order(reported_at);
+CREATE TRIGGER repair_order_no_delete BEFORE DELETE ON repair_order
+BEGIN SELECT RAISE(ABORT, '维修单不可删除'); END;
+CREATE TRIGGER repair_order_fixed BEFORE UPDATE ON repair_order
+WHEN NEW.number IS NOT OLD.number OR NEW.unit_id IS NOT OLD.unit_id
+  OR NEW.place IS NOT OLD.place OR NEW.reporter IS NOT OLD.reporter
+  OR NEW.reported_at IS NOT OLD.reported_at OR NEW.created_at IS NOT OLD.created_at
+  OR NEW.created_by IS NOT OLD.created_by OR OLD.state = '关闭'
+BEGIN SELECT RAISE(ABORT, '维修单的登记内容不可修改，已关闭的维修单不可再改'); END;
+
+-- The dated entries of a repair order: registration, dispatch, completion, check, callback,
+-- closing, notes. Append-only.
+CREATE TABLE repair_entry (
+    id            INTEGER PRIMARY KEY,
+    order_id      INTEGER NOT NULL REFERENCES repair_order(id),
+    at            TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('登记', '派工', '完工', '验收', '回访', '关闭', '备注')),
+    text          TEXT NOT NULL DEFAULT '',
+    satisfaction  INTEGER CHECK (satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5),
+    operator_id   INTEGER NOT NULL REFERENCES operator(id),
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX repair_entry_order ON repair_entry(order_id, id);
+CREATE TRIGGER repair_entry_no_update BEFORE UPDATE ON repair_entry
+BEGIN SELECT RAISE(ABORT, '维修单记录不可修改，请追加一条新记录'); END;
+CREATE TRIGGER repair_entry_no_delete BEFORE DELETE ON repair_entry
+BEGIN SELECT RAISE(ABORT, '维修单记录不可删除'); END;
+
+-- 《业户服务需求/投诉登记表》: one complaint or service request. Its state moves forward only
+-- through dated entries in complaint_entry; the changing columns mirror the latest entries.
+CREATE TABLE complaint (
+    id            INTEGER PRIMARY KEY,
+    number        TEXT NOT NULL UNIQUE,
+    unit_id       INTEGER REFERENCES unit(id),
+    person        TEXT NOT NULL CHECK (length(trim(person)) > 0),
+    phone         TEXT NOT NULL DEFAULT '',
+    category      TEXT NOT NULL CHECK (length(trim(category)) > 0),
+    content       TEXT NOT NULL CHECK (length(trim(content)) > 0),
+    received_at   TEXT NOT NULL,
+    due_at        TEXT NOT NULL,
+    serious       INTEGER NOT NULL DEFAULT 0 CHECK (serious IN (0, 1)),
+    state         TEXT NOT NULL CHECK (state IN ('登记', '已派单', '处理中', '已解决', '已回访', '关闭')),
+    department    TEXT NOT NULL DEFAULT '',
+    handler       TEXT NOT NULL DEFAULT '',
+    resolved_at   TEXT,
+    closed_at     TEXT,
+    created_at    TEXT NOT NULL,
+    created_by    INTEGER NOT NULL REFERENCES operator(id)
+);
+CREATE INDEX complaint_state ON complaint(state, due_at);
+CREATE INDEX complaint_unit ON complaint(unit_id);
+CREATE INDEX complaint_month ON complaint(received_at);
+CREATE TRIGGER complaint_no_delete BEFORE DELETE ON complaint
+BEGIN SELECT RAISE(ABORT, '投诉记录不可删除'); END;
+CREATE TRIGGER complaint_fixed BEFORE UPDATE ON complaint
+WHEN NEW.number IS NOT OLD.number OR NEW.unit_id IS NOT OLD.unit_id
+  OR NEW.person IS NOT OLD.person OR NEW.content IS NOT OLD.content
+  OR NEW.received_at IS NOT OLD.received_at OR NEW.created_at IS NOT OLD.created_at
+  OR NEW.created_by IS NOT OLD.created_by OR OLD.state = '关闭'
+BEGIN SELECT RAISE(ABORT, '投诉的登记内容不可修改，已关闭的投诉不可再改'); END;
+
+-- The dated entries of a complaint. Append-only.
+CREATE TABLE complaint_entry (
+    id            INTEGER PRIMARY KEY,
+    complaint_id  INTEGER NOT NULL REFERENCES complaint(id),
+    at            TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('登记', '派单', '处理中', '已解决', '回访', '关闭', '重大', '备注')),
+    text          TEXT NOT NULL DEFAULT '',
+    satisfaction  INTEGER CHECK (satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5),
+    operator_id   INTEGER NOT NULL REFERENCES operator(id),
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX complaint_entry_of ON complaint_entry(complaint_id, id);
+CREATE TRIGGER complaint_entry_no_update BEFORE UPDATE ON complaint_entry
+BEGIN SELECT RAISE(ABORT, '投诉记录不可修改，请追加一条新记录'); END;
+CREATE TRIGGER complaint_entry_no_delete BEFORE DELETE ON complaint_entry
+BEGIN SELECT RAISE(ABORT, '投诉记录不可删除'); END;
+
+-- 《客服接待记录表》: one visit or call at the desk. The record is fixed once written; only its
+-- finishing (办结) and the complaint or repair order it became are filled in later, once.
+CREATE TABLE reception (
+    id            INTEGER PRIMARY KEY,
+    at            TEXT NOT NULL,
+    channel       TEXT NOT NULL CHECK (channel IN ('来访', '来电', '其他')),
+    unit_id       INTEGER REFERENCES unit(id),
+    person        TEXT NOT NULL CHECK (length(trim(person)) > 0),
+    phone         TEXT NOT NULL DEFAULT '',
+    category      TEXT NOT NULL CHECK (category IN ('咨询', '报修', '投诉', '求助', '建议', '办理业务')),
+    matter        TEXT NOT NULL CHECK (length(trim(matter)) > 0),
+    result        TEXT NOT NULL DEFAULT '',
+    finished_at   TEXT,
+    finish_note   TEXT NOT NULL DEFAULT '',
+    complaint_id  INTEGER REFERENCES complaint(id),
+    repair_id     INTEGER REFERENCES repair_order(id),
+    handled_by    INTEGER NOT NULL REFERENCES operator(id),
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX reception_at ON reception(at);
+CREATE INDEX reception_open ON reception(at) WHERE finished_at IS NULL;
+CREATE TRIGGER reception_no_delete BEFORE DELETE ON reception
+BEGIN SELECT RAISE(ABORT, '接待记录不可删除'); END;
+CREATE TRIGGER reception_fixed BEFORE UPDATE ON reception
+WHEN NEW.at IS NOT OLD.at OR NEW.channel IS NOT OLD.channel OR NEW.unit_id IS NOT OLD.unit_id
+  OR NEW.person IS NOT OLD.person OR NEW.phone IS NOT OLD.phone
+  OR NEW.category IS NOT OLD.category OR NEW.matter IS NOT OLD.matter
+  OR NEW.result IS NOT OLD.result OR NEW.handled_by IS NOT OLD.handled_by
+  OR NEW.created_at IS NOT OLD.created_at
+  OR (OLD.finished_at IS NOT NULL AND NEW.finished_at IS NOT OLD.finished_at)
+  OR (OLD.complaint_id IS NOT NULL AND NEW.complaint_id IS NOT OLD.complaint_id)
+  OR (OLD.repair_id IS NOT NULL AND NEW.repair_id IS NOT OLD.repair_id)
+BEGIN SELECT RAISE(ABORT, '接待记录不可修改'); END;
+
+-- 《物品放行条》: goods a bearer may take out through the gate, confirmed with the owner.
+-- Fixed once written.
+CREATE TABLE goods_pass (
+    id              INTEGER PRIMARY KEY,
+    number          TEXT NOT NULL UNIQUE,
+    unit_id         INTEGER NOT NULL REFERENCES unit(id),
+    bearer          TEXT NOT NULL CHECK (length(trim(bearer)) > 0),
+    items           TEXT NOT NULL CHECK (length(trim(items)) > 0),
+    confirmed_by    TEXT NOT NULL CHECK (length(trim(confirmed_by)) > 0),
+    confirm_means   TEXT NOT NULL CHECK (confirm_means IN ('电话', '本人到场')),
+    valid_on        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    created_by      INTEGER NOT NULL REFERENCES operator(id)
+);
+CREATE INDEX goods_pass_day ON goods_pass(created_at);
+CREATE TRIGGER goods_pass_no_update BEFORE UPDATE ON goods_pass
+BEGIN SELECT RAISE(ABORT, '放行条不可修改'); END;
+CREATE TRIGGER goods_pass_no_delete BEFORE DELETE ON goods_pass
+BEGIN SELECT RAISE(ABORT, '放行条不可删除'); END;
+
+-- 收发信件: mail and parcels held at the desk. Told and collected are filled in once each.
+CREATE TABLE mail_item (
+    id             INTEGER PRIMARY KEY,
+    unit_id        INTEGER NOT NULL REFERENCES unit(id),
+    recipient      TEXT NOT NULL CHECK (length(trim(recipient)) > 0),
+    kind           TEXT NOT NULL CHECK (kind IN ('信件', '包裹', '挂号信', '其他')),
+    sender         TEXT NOT NULL DEFAULT '',
+    arrived_at     TEXT NOT NULL,
+    notified_at    TEXT,
+    notified_how   TEXT NOT NULL DEFAULT '',
+    collected_at   TEXT,
+    collected_by   TEXT NOT NULL DEFAULT '',
+    created_by     INTEGER NOT NULL REFERENCES operator(id)
+);
+CREATE INDEX mail_item_waiting ON mail_item(arrived_at) WHERE collected_at IS NULL;
+CREATE TRIGGER mail_item_no_delete BEFORE DELETE ON mail_item
+BEGIN SELECT RAISE(ABORT, '信件记录不可删除'); END;
+CREATE TRIGGER mail_item_once BEFORE UPDATE ON mail_item
+WHEN NEW.unit_id IS NOT OLD.unit_id OR NEW.recipient IS NOT OLD.recipient
+  OR NEW.kind IS NOT OLD.kind OR NEW.sender IS NOT OLD.sender
+  OR NEW.arrived_at IS NOT OLD.arrived_at OR NEW.created_by IS NOT OLD.created_by
+  OR (OLD.notified_at IS NOT NULL AND NEW.notified_at IS NOT OLD.notified_at)
+  OR (OLD.collected_at IS NOT NULL AND NEW.collected_at IS NOT OLD.collected_at)
+BEGIN SELECT RAISE(ABORT, '信件记录只能登记一次通知和一次领取'); END;
+
+-- 《客服部工作交接表》: at the end of a shift, the open items with notes for the next person;
+-- shown on 今日待办 until someone acknowledges it (once).
+CREATE TABLE shift_handover (
+    id               INTEGER PRIMARY KEY,
+    written_at       TEXT NOT NULL,
+    written_by       INTEGER NOT NULL REFERENCES operator(id),
+    open_items       TEXT NOT NULL DEFAULT '',
+    notes            TEXT NOT NULL CHECK (length(trim(notes)) > 0),
+    acknowledged_at  TEXT,
+    acknowledged_by  INTEGER REFERENCES operator(id)
+);
+CREATE INDEX shift_handover_open ON shift_handover(written_at) WHERE acknowledged_at IS NULL;
+CREATE TRIGGER shift_handover_no_delete BEFORE DELETE ON shift_handover
+BEGIN SELECT RAISE(ABORT, '交接记录不可删除'); END;
+CREATE TRIGGER shift_handover_ack_once BEFORE UPDATE ON shift_handover
+WHEN OLD.acknowledged_at IS NOT NULL OR NEW.written_at IS NOT OLD.written_at
+  OR NEW.written_by IS NOT OLD.written_by OR NEW.open_items IS NOT OLD.open_items
+  OR NEW.notes IS NOT OLD.notes
+BEGIN SELECT RAISE(ABORT, '交接记录只能确认一次，不可修改'); END;
+
+-- 通知/公告 for the notice board. Fixed once written: a correction is a new notice.
+CREATE TABLE board_notice (
+    id           INTEGER PRIMARY KEY,
+    title        TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    body         TEXT NOT NULL CHECK (length(trim(body)) > 0),
+    notice_date  TEXT NOT NULL,
+    audience     TEXT NOT NULL CHECK (length(trim(audience)) > 0),
+    created_at   TEXT NOT NULL,
+    created_by   INTEGER NOT NULL REFERENCES operator(id)
+);
+CREATE INDEX board_notice_date ON board_notice(notice_date);
+CREATE TRIGGER board_notice_no_update BEFORE UPDATE ON board_notice
+BEGIN SELECT RAISE(ABORT, '已发布的通知不可修改，请发布更正通知'); END;
+CREATE TRIGGER board_notice_no_delete BEFORE DELETE ON board_notice
+BEGIN SELECT RAISE(ABORT, '通知不可删除'); END;

@@ -9,6 +9,7 @@ use crate::store::{Actor, NewOperator, Office, Store, StoreResult};
 use chrono::{Days, NaiveDate};
 use std::sync::Arc;
 
+mod desk;
 mod fees;
 mod keys;
 
@@ -19,7 +20,7 @@ pub const DEMO_LOGINS: &[(Role, &str, &str)] = &[
 ];
 
 /// Bumped whenever the demo's content changes (benchmarks keep a made demo by this number).
-pub const DEMO_GENERATION: u32 = 4;
+pub const DEMO_GENERATION: u32 = 6;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -261,7 +262,8 @@ pub fn generate(store: &mut Store, spec: &DemoSpec) -> StoreResult<Actor> {
     store.set_bulk_mode(true)?;
     let result = fill(store, &supervisor, spec, &manual, today)
         .and_then(|()| fees::fill_fees(store, &supervisor, &desk, spec, &manual, today))
-        .and_then(|()| keys::fill_keys(store, &supervisor, &desk, spec, &manual, today));
+        .and_then(|()| keys::fill_keys(store, &supervisor, &desk, spec, &manual, today))
+        .and_then(|()| desk::fill_desk(store, &desk, spec, &manual, today));
     store.set_bulk_mode(false)?;
     store.set_clock(real);
     result?;

@@ -246,5 +246,9 @@ fn the_demo_button_opens_a_living_office_whose_logins_are_shown() {
     assert_eq!(h.state().actor().map(|a| a.role), Some(Role::FrontDesk));
     assert!(h.state().store().unwrap().unit_rows().unwrap().len() >= 300);
     assert_eq!(h.state().store().unwrap().path(), Some(demo.as_path()));
+    // The day's to-do comes first after login; the archive is one click away.
+    h.get_by_label_contains("今日待办（");
+    h.get_by_label("业户档案").click();
+    h.run();
     h.get_by_label_contains("共 300 户");
 }

@@ -4,10 +4,12 @@
 mod archive_xlsx;
 mod arrears_xlsx;
 mod month;
+mod repairs_xlsx;
 
 pub use archive_xlsx::write_archive_workbook;
 pub use arrears_xlsx::write_arrears_workbook;
 pub use month::{MonthExport, export_month};
+pub use repairs_xlsx::write_repairs_workbook;
 
 /// Why an export failed. `Display` is Chinese and names the file.
 #[derive(Debug, thiserror::Error)]

@@ -15,10 +15,14 @@
 //! - [`Document`]: collects pages and saves with font subsetting, so only the glyphs used are
 //!   embedded, once for the whole document.
 
+pub mod board_notice;
+pub mod goods_pass;
 pub mod handover;
 pub mod key_slip;
 pub mod notice;
 pub mod receipt;
+pub mod repair_order;
+pub mod repair_summary;
 pub mod stocktake;
 
 use std::borrow::Cow;

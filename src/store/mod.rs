@@ -5,11 +5,15 @@ mod archive;
 mod archive_read;
 mod audit;
 mod backup;
+mod complaints;
+mod desk;
 mod error;
 mod fees;
 mod keys;
 mod operators;
 mod receipts;
+mod reception;
+mod repairs;
 mod roster_import;
 
 pub use archive::{
@@ -19,6 +23,14 @@ pub use archive::{
 pub use audit::AuditEntry;
 pub use backup::{
     BackupInfo, BackupKind, KEEP_DAILY, KEEP_MONTHLY, backups_dir, check_backup, list_backups,
+};
+pub use complaints::{
+    COMPLAINT_CATEGORIES, COMPLAINT_STATES, ComplaintEntryRow, ComplaintFilter, ComplaintForm,
+    ComplaintRow, DEPARTMENTS, due_hours,
+};
+pub use desk::{
+    BoardNoticeRow, GoodsPassForm, GoodsPassRow, HandoverRow, MAIL_KINDS, MailRow,
+    PASS_CONFIRM_MEANS,
 };
 pub use error::{StoreError, StoreResult};
 pub use fees::{BillDraft, BillingPreview, FeeItem, FeeItemForm};
@@ -30,6 +42,11 @@ pub use operators::{Actor, NewOperator, Office, OperatorRow, require_supervisor}
 pub use receipts::{
     ARREARS_BUCKETS, ArrearsRow, BillRow, ChainBreak, ChainHead, DaySummary, DunningRow,
     GENESIS_HASH, Payment, ReceiptDetail, ReceiptLineRow, ReceiptRow,
+};
+pub use reception::{RECEPTION_CATEGORIES, RECEPTION_CHANNELS, ReceptionForm, ReceptionRow};
+pub use repairs::{
+    REPAIR_CATEGORIES, REPAIR_STATES, RepairCompletion, RepairEntryRow, RepairFilter, RepairForm,
+    RepairMonthSummary, RepairRow, RepairSummaryLine,
 };
 
 use crate::clock::{SharedClock, stamp};

@@ -2,12 +2,16 @@
 //! search box, the status line and the toasts.
 
 use super::archive::ArchiveTab;
+use super::complaints::ComplaintsTab;
 use super::fees::FeesTab;
 use super::keys::KeysTab;
+use super::reception::{ReceptionJump, ReceptionTab};
+use super::repairs::RepairsTab;
 use super::search_box::SearchBox;
 use super::settings::SettingsTab;
 use super::start::{LoginForm, SetupForm, StartOutcome};
 use super::toast::Toasts;
+use super::todo::{TodoJump, TodoTab};
 use super::{fonts, theme};
 use crate::clock::SharedClock;
 use crate::store::{Actor, Office, Store, StoreError};
@@ -18,6 +22,14 @@ use std::path::{Path, PathBuf};
 /// The tabs of the desk, in the desk's order. Tabs of parts not built yet are absent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Tab {
+    /// 今日待办: shown first after login.
+    Todo,
+    /// 前台接待.
+    Reception,
+    /// 投诉.
+    Complaints,
+    /// 维修单.
+    Repairs,
     /// 收费.
     Fees,
     /// 钥匙.
@@ -31,12 +43,25 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in order.
-    pub const ALL: &'static [Self] = &[Self::Fees, Self::Keys, Self::Archive, Self::Settings];
+    pub const ALL: &'static [Self] = &[
+        Self::Todo,
+        Self::Reception,
+        Self::Complaints,
+        Self::Repairs,
+        Self::Fees,
+        Self::Keys,
+        Self::Archive,
+        Self::Settings,
+    ];
 
     /// The tab's label.
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {
+            Self::Todo => "今日待办",
+            Self::Reception => "前台接待",
+            Self::Complaints => "投诉",
+            Self::Repairs => "维修单",
             Self::Fees => "收费",
             Self::Keys => "钥匙",
             Self::Archive => "业户档案",
@@ -86,6 +111,10 @@ struct Desk {
     archive: ArchiveTab,
     fees: FeesTab,
     keys: KeysTab,
+    repairs: RepairsTab,
+    complaints: ComplaintsTab,
+    reception: ReceptionTab,
+    todo: TodoTab,
     settings: SettingsTab,
     /// Until when (context time) the status line says the file is busy.
     busy_until: f64,
@@ -243,6 +272,8 @@ impl DeskApp {
                 Ok(Some(office)) => {
                     self.toasts
                         .info(format!("{}，欢迎使用物业前台", actor.name));
+                    // The day's to-do is the first view after login.
+                    self.tab = Tab::Todo;
                     Screen::Desk(Box::new(Desk::new(store, office, actor, &mut self.toasts)))
                 }
                 Ok(None) => screen_for(store),
@@ -367,6 +398,10 @@ impl Desk {
             archive: ArchiveTab::default(),
             fees: FeesTab::default(),
             keys: KeysTab::default(),
+            repairs: RepairsTab::default(),
+            complaints: ComplaintsTab::default(),
+            reception: ReceptionTab::default(),
+            todo: TodoTab::default(),
             settings: SettingsTab::default(),
             busy_until: 0.0,
         };
@@ -397,6 +432,13 @@ fn desk_ui(
             for t in Tab::ALL {
                 if ui.selectable_label(*tab == *t, t.label()).clicked() {
                     *tab = *t;
+                    match t {
+                        Tab::Todo => desk.todo.invalidate(),
+                        Tab::Reception => desk.reception.invalidate(),
+                        Tab::Complaints => desk.complaints.invalidate(),
+                        Tab::Repairs => desk.repairs.invalidate(),
+                        _ => {}
+                    }
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -462,7 +504,13 @@ fn desk_ui(
             desk.archive.select_unit(ctx.store, unit_id, ctx.toasts);
         }
     }
+    let mut todo_jump = None;
+    let mut reception_jump = None;
     egui::CentralPanel::default_margins().show(ui, |ui| match tab {
+        Tab::Todo => todo_jump = desk.todo.ui(ui, &mut ctx),
+        Tab::Reception => reception_jump = desk.reception.ui(ui, &mut ctx),
+        Tab::Complaints => desk.complaints.ui(ui, &mut ctx),
+        Tab::Repairs => desk.repairs.ui(ui, &mut ctx),
         Tab::Fees => desk.fees.ui(ui, &mut ctx),
         Tab::Keys => desk.keys.ui(ui, &mut ctx),
         Tab::Archive => desk.archive.ui(ui, &mut ctx),
@@ -470,6 +518,34 @@ fn desk_ui(
     });
     if ctx.reopen {
         outcome = Some(StartOutcome::Reopen);
+    }
+    match todo_jump {
+        Some(TodoJump::Repair(id)) => {
+            *tab = Tab::Repairs;
+            desk.repairs.select_order(&mut ctx, id);
+        }
+        Some(TodoJump::Complaint(id)) => {
+            *tab = Tab::Complaints;
+            desk.complaints.select_complaint(&mut ctx, id);
+        }
+        Some(TodoJump::Reception(day)) => {
+            *tab = Tab::Reception;
+            desk.reception.show_day(day);
+        }
+        Some(TodoJump::Keys) => *tab = Tab::Keys,
+        Some(TodoJump::Fees) => *tab = Tab::Fees,
+        None => {}
+    }
+    match reception_jump {
+        Some(ReceptionJump::Complaint(r)) => {
+            *tab = Tab::Complaints;
+            desk.complaints.start_from_reception(&r);
+        }
+        Some(ReceptionJump::Repair(r)) => {
+            *tab = Tab::Repairs;
+            desk.repairs.start_from_reception(&r);
+        }
+        None => {}
     }
     let (changed, busy) = (ctx.archive_changed, ctx.busy);
     if changed {
