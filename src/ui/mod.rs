@@ -11,6 +11,7 @@ pub mod fees;
 pub mod fees_admin;
 pub mod fonts;
 pub mod keys;
+pub mod month_end;
 pub mod reception;
 pub mod repairs;
 pub mod search_box;

@@ -26,6 +26,8 @@ enum SettingsPage {
     Audit,
     /// Backups and restore.
     Backup,
+    /// The month-end export.
+    MonthEnd,
 }
 
 /// The settings tab's state.
@@ -43,6 +45,7 @@ pub struct SettingsTab {
     fee_form: FeeItemForm,
     editing_fee: Option<i64>,
     fee_error: Option<(&'static str, String)>,
+    month_end: super::month_end::MonthEndView,
     backups: Option<Vec<BackupInfo>>,
     restoring: Option<BackupInfo>,
     restore_error: Option<String>,
@@ -81,6 +84,7 @@ impl SettingsTab {
                 (SettingsPage::FeeItems, "收费项目"),
                 (SettingsPage::Audit, "操作日志"),
                 (SettingsPage::Backup, "备份与恢复"),
+                (SettingsPage::MonthEnd, "月末归档"),
             ] {
                 ui.selectable_value(&mut self.page, page, label);
             }
@@ -91,6 +95,7 @@ impl SettingsTab {
             SettingsPage::FeeItems => self.fee_items_ui(ui, ctx, supervisor),
             SettingsPage::Audit => self.audit_ui(ui),
             SettingsPage::Backup => self.backup_ui(ui, ctx, supervisor),
+            SettingsPage::MonthEnd => self.month_end.ui(ui, ctx, supervisor),
         });
     }
 

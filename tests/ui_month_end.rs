@@ -1,0 +1,72 @@
+//! 设置 → 月末归档 in the window: the export runs in the background, shows when it is done,
+//! and a second export of the same month is refused where the person is looking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::ui::*;
+use egui_kittest::kittest::Queryable;
+use wuye_desk::demo::{DemoSpec, generate};
+use wuye_desk::store::Store;
+use wuye_desk::ui::DeskApp;
+
+fn wait_for(h: &mut egui_kittest::Harness<'_, DeskApp>, label: &str) {
+    for _ in 0..400 {
+        // A spinner repaints while the export runs: step frames instead of waiting to settle.
+        h.run_steps(2);
+        if h.query_by_label_contains(label).is_some() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("{label} never showed");
+}
+
+#[test]
+fn a_supervisor_exports_last_month_from_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("office.sqlite");
+    {
+        let mut store = Store::open(&path, common::clock()).unwrap();
+        generate(
+            &mut store,
+            &DemoSpec {
+                units: 40,
+                months: 3,
+                seed: 5,
+            },
+        )
+        .unwrap();
+    }
+    let mut h = harness(
+        DeskApp::new(&path, dir.path().join("demo.sqlite"), common::clock()).without_viewer(),
+    );
+    h.run();
+    log_in(&mut h, "zhuguan", "123456");
+    h.get_by_label("设置").click();
+    h.run();
+    h.get_by_label("月末归档").click();
+    h.run();
+    assert_eq!(
+        field(&h, "月份").value().as_deref(),
+        Some("2026-10"),
+        "last month by default"
+    );
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "导出月末归档")
+        .click();
+    wait_for(&mut h, "已导出：");
+    let folder = dir
+        .path()
+        .join("归档")
+        .join("幸福里小区物业服务中心-2026-10-月末归档");
+    assert!(folder.join("manifest.txt").exists());
+    assert!(
+        dir.path()
+            .join("归档")
+            .join("幸福里小区物业服务中心-2026-10-月末归档.zip")
+            .exists()
+    );
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "导出月末归档")
+        .click();
+    wait_for(&mut h, "已经导出过了");
+}
