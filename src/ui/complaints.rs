@@ -6,6 +6,7 @@
 use super::app::DeskCtx;
 use super::date_picker::DateField;
 use super::theme;
+use super::widgets::{FieldError, error_for, place_error};
 use super::widgets::{choice_row, field_row, muted, section};
 use crate::store::{
     COMPLAINT_CATEGORIES, ComplaintEntryRow, ComplaintFilter, ComplaintForm, ComplaintRow,
@@ -29,27 +30,6 @@ const STATE_CHOICES: [&str; 7] = [
 
 /// Satisfaction choices at a callback.
 const SATISFACTION: [i64; 5] = [5, 4, 3, 2, 1];
-
-/// An error to show next to a field: (field, reason).
-type FieldError = Option<(&'static str, String)>;
-
-fn error_for<'a>(error: &'a FieldError, field: &str) -> Option<&'a str> {
-    error
-        .as_ref()
-        .filter(|(f, _)| *f == field)
-        .map(|(_, r)| r.as_str())
-}
-
-fn place_error(ctx: &mut DeskCtx<'_>, error: &StoreError) -> FieldError {
-    match error {
-        StoreError::Invalid { field, reason } => Some((field, reason.clone())),
-        StoreError::Conflict(reason) => Some(("操作", reason.clone())),
-        other => {
-            ctx.fail(other);
-            None
-        }
-    }
-}
 
 /// The category filter's choices.
 fn category_choices() -> Vec<&'static str> {

@@ -8,6 +8,7 @@ use super::app::DeskCtx;
 use super::date_picker::DateField;
 use super::fees::{print_folder, save_and_open};
 use super::theme;
+use super::widgets::{FieldError, error_for};
 use super::widgets::{choice_row, field_row, muted, section};
 use crate::print::board_notice::{BoardNoticePrint, board_notice_pdf};
 use crate::print::goods_pass::{GoodsPassPrint, goods_pass_pdf};
@@ -15,16 +16,6 @@ use crate::store::{
     BoardNoticeRow, GoodsPassForm, GoodsPassRow, MAIL_KINDS, MailRow, PASS_CONFIRM_MEANS,
     StoreError,
 };
-
-/// An error to show next to a field: (field, reason).
-type FieldError = Option<(&'static str, String)>;
-
-fn error_for<'a>(error: &'a FieldError, field: &str) -> Option<&'a str> {
-    error
-        .as_ref()
-        .filter(|(f, _)| *f == field)
-        .map(|(_, r)| r.as_str())
-}
 
 fn short_time(s: &str) -> &str {
     s.get(..16).unwrap_or(s)

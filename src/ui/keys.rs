@@ -5,6 +5,7 @@ use super::app::DeskCtx;
 use super::date_picker::DateField;
 use super::fees::{print_folder, save_and_open};
 use super::theme;
+use super::widgets::{FieldError, error_for};
 use super::widgets::{choice_row, field_row, muted, section};
 use crate::domain::idcard::mask_id_number;
 use crate::domain::kinds::Role;
@@ -27,16 +28,6 @@ pub enum KeysView {
     Loans,
     /// 盘点.
     Stocktake,
-}
-
-/// An error to show next to a field: (field, reason).
-type FieldError = Option<(&'static str, String)>;
-
-fn error_for<'a>(error: &'a FieldError, field: &str) -> Option<&'a str> {
-    error
-        .as_ref()
-        .filter(|(f, _)| *f == field)
-        .map(|(_, r)| r.as_str())
 }
 
 /// Splits a store error into one shown next to a field, or a toast.

@@ -7,6 +7,7 @@ use super::app::DeskCtx;
 use super::date_picker::DateField;
 use super::desk_registers::{HandoverView, MailView, NoticesView, PassesView};
 use super::theme;
+use super::widgets::{FieldError, error_for};
 use super::widgets::{choice_row, field_row, muted, section};
 use crate::store::{
     RECEPTION_CATEGORIES, RECEPTION_CHANNELS, ReceptionForm, ReceptionRow, StoreError,
@@ -20,16 +21,6 @@ pub enum ReceptionJump {
     Complaint(ReceptionRow),
     /// Open a new repair order filled in from this record.
     Repair(ReceptionRow),
-}
-
-/// An error to show next to a field: (field, reason).
-type FieldError = Option<(&'static str, String)>;
-
-fn error_for<'a>(error: &'a FieldError, field: &str) -> Option<&'a str> {
-    error
-        .as_ref()
-        .filter(|(f, _)| *f == field)
-        .map(|(_, r)| r.as_str())
 }
 
 struct Form {

@@ -7,6 +7,7 @@ use super::app::DeskCtx;
 use super::date_picker::DateField;
 use super::fees::{print_folder, save_and_open};
 use super::theme;
+use super::widgets::{FieldError, error_for, place_error};
 use super::widgets::{choice_row, field_row, muted, section};
 use crate::domain::money::yuan;
 use crate::print::repair_order::{RepairOrderPrint, repair_order_pdf};
@@ -35,28 +36,6 @@ const STATE_CHOICES: [&str; 7] = [
 
 /// Satisfaction choices at a callback.
 const SATISFACTION: [i64; 5] = [5, 4, 3, 2, 1];
-
-/// An error to show next to a field: (field, reason).
-type FieldError = Option<(&'static str, String)>;
-
-fn error_for<'a>(error: &'a FieldError, field: &str) -> Option<&'a str> {
-    error
-        .as_ref()
-        .filter(|(f, _)| *f == field)
-        .map(|(_, r)| r.as_str())
-}
-
-/// Splits a store error into one shown next to a field, or a toast.
-fn place_error(ctx: &mut DeskCtx<'_>, error: &StoreError) -> FieldError {
-    match error {
-        StoreError::Invalid { field, reason } => Some((field, reason.clone())),
-        StoreError::Conflict(reason) => Some(("操作", reason.clone())),
-        other => {
-            ctx.fail(other);
-            None
-        }
-    }
-}
 
 /// The new-order form.
 struct NewForm {

@@ -117,3 +117,32 @@ pub fn centered<R>(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui
     })
     .inner
 }
+
+/// An error to show next to a field: (field, reason).
+pub type FieldError = Option<(&'static str, String)>;
+
+/// The reason to show next to `field`, if the error is about it.
+#[must_use]
+pub fn error_for<'a>(error: &'a FieldError, field: &str) -> Option<&'a str> {
+    error
+        .as_ref()
+        .filter(|(f, _)| *f == field)
+        .map(|(_, r)| r.as_str())
+}
+
+/// Splits a store error into one shown next to a field (a bad value or a refused step), or a
+/// toast for anything else.
+pub fn place_error(
+    ctx: &mut super::app::DeskCtx<'_>,
+    error: &crate::store::StoreError,
+) -> FieldError {
+    use crate::store::StoreError;
+    match error {
+        StoreError::Invalid { field, reason } => Some((field, reason.clone())),
+        StoreError::Conflict(reason) => Some(("操作", reason.clone())),
+        other => {
+            ctx.fail(other);
+            None
+        }
+    }
+}
