@@ -620,3 +620,235 @@ CREATE TRIGGER board_notice_no_update BEFORE UPDATE ON board_notice
 BEGIN SELECT RAISE(ABORT, '已发布的通知不可修改，请发布更正通知'); END;
 CREATE TRIGGER board_notice_no_delete BEFORE DELETE ON board_notice
 BEGIN SELECT RAISE(ABORT, '通知不可删除'); END;
+
+-- @version 5
+-- Meters (抄表): unit and common meters (公共水电表) with their replacements (换表), monthly
+-- readings, corrections of readings already billed, and the units a common meter's cost is
+-- shared over (公摊). Month-end closing (月末结账): records dated in a closed month can no
+-- longer be changed; corrections go into the current month.
+
+-- Which meters a 抄表 or 公摊 fee item bills from.
+ALTER TABLE fee_item ADD COLUMN meter_kind TEXT
+    CHECK (meter_kind IS NULL OR meter_kind IN ('水', '电', '燃气'));
+
+-- One physical meter. A unit meter has unit_id; a common meter has a name, a building (or
+-- none for the whole estate) and how its cost is shared. A replacement closes the old meter
+-- with its final reading and opens a new one that `replaces` it, with its start reading.
+CREATE TABLE meter (
+    id            INTEGER PRIMARY KEY,
+    unit_id       INTEGER REFERENCES unit(id),
+    building_id   INTEGER REFERENCES building(id),
+    name          TEXT NOT NULL DEFAULT '',
+    kind          TEXT NOT NULL CHECK (kind IN ('水', '电', '燃气')),
+    number        TEXT NOT NULL CHECK (length(trim(number)) > 0),
+    location      TEXT NOT NULL DEFAULT '',
+    multiplier    INTEGER NOT NULL DEFAULT 1 CHECK (multiplier > 0),
+    digits        INTEGER NOT NULL CHECK (digits BETWEEN 3 AND 9),
+    start_milli   INTEGER NOT NULL DEFAULT 0 CHECK (start_milli >= 0),
+    opened_on     TEXT NOT NULL,
+    replaces      INTEGER REFERENCES meter(id),
+    closed_on     TEXT CHECK (closed_on IS NULL OR closed_on >= opened_on),
+    final_milli   INTEGER CHECK (final_milli IS NULL OR final_milli >= 0),
+    share_basis   TEXT CHECK (share_basis IS NULL OR share_basis IN ('按面积', '按户')),
+    share_scope   TEXT CHECK (share_scope IS NULL OR share_scope IN ('本楼栋', '全小区', '指定房屋')),
+    created_at    TEXT NOT NULL,
+    created_by    INTEGER NOT NULL REFERENCES operator(id),
+    closed_at     TEXT,
+    closed_by     INTEGER REFERENCES operator(id),
+    CHECK ((closed_on IS NULL) = (final_milli IS NULL)),
+    CHECK ((unit_id IS NULL) = (share_basis IS NOT NULL AND share_scope IS NOT NULL)),
+    CHECK (unit_id IS NOT NULL OR length(trim(name)) > 0)
+);
+CREATE UNIQUE INDEX meter_number_open ON meter(kind, number) WHERE closed_on IS NULL;
+CREATE UNIQUE INDEX meter_unit_open ON meter(unit_id, kind) WHERE closed_on IS NULL AND unit_id IS NOT NULL;
+CREATE INDEX meter_unit ON meter(unit_id);
+CREATE INDEX meter_building ON meter(building_id);
+CREATE TRIGGER meter_no_delete BEFORE DELETE ON meter
+BEGIN SELECT RAISE(ABORT, '表具记录不可删除，请做换表或拆表'); END;
+CREATE TRIGGER meter_fixed BEFORE UPDATE ON meter
+WHEN NEW.unit_id IS NOT OLD.unit_id OR NEW.kind IS NOT OLD.kind
+  OR NEW.opened_on IS NOT OLD.opened_on OR NEW.replaces IS NOT OLD.replaces
+  OR NEW.created_at IS NOT OLD.created_at OR NEW.created_by IS NOT OLD.created_by
+  OR (OLD.closed_on IS NOT NULL AND (NEW.closed_on IS NOT OLD.closed_on OR NEW.final_milli IS NOT OLD.final_milli))
+  OR ((NEW.multiplier IS NOT OLD.multiplier OR NEW.digits IS NOT OLD.digits OR NEW.start_milli IS NOT OLD.start_milli)
+      AND EXISTS (SELECT 1 FROM meter_reading WHERE meter_id = OLD.id))
+BEGIN SELECT RAISE(ABORT, '表具已有读数：倍率、位数和起始读数不可修改，已拆换的表不可再改；请做换表'); END;
+
+-- The units a common meter with scope 指定房屋 is shared over.
+CREATE TABLE meter_share_unit (
+    meter_id  INTEGER NOT NULL REFERENCES meter(id),
+    unit_id   INTEGER NOT NULL REFERENCES unit(id),
+    PRIMARY KEY (meter_id, unit_id)
+);
+
+-- One month's reading of one meter. Re-entered freely until it is billed or its month is
+-- closed; after that a correction is a row of meter_correction and the reading stays.
+CREATE TABLE meter_reading (
+    id             INTEGER PRIMARY KEY,
+    meter_id       INTEGER NOT NULL REFERENCES meter(id),
+    month          TEXT NOT NULL,
+    value_milli    INTEGER NOT NULL CHECK (value_milli >= 0),
+    rollover       INTEGER NOT NULL DEFAULT 0 CHECK (rollover IN (0, 1)),
+    read_on        TEXT NOT NULL,
+    state          TEXT NOT NULL DEFAULT '正常' CHECK (state IN ('正常', '待复核')),
+    note           TEXT NOT NULL DEFAULT '',
+    source         TEXT NOT NULL DEFAULT '录入' CHECK (source IN ('录入', '导入')),
+    billed_period  TEXT,
+    created_at     TEXT NOT NULL,
+    created_by     INTEGER NOT NULL REFERENCES operator(id),
+    updated_at     TEXT NOT NULL,
+    updated_by     INTEGER NOT NULL REFERENCES operator(id),
+    UNIQUE (meter_id, month)
+);
+CREATE INDEX meter_reading_month ON meter_reading(month);
+CREATE INDEX meter_reading_recheck ON meter_reading(month) WHERE state = '待复核';
+CREATE TRIGGER meter_reading_no_delete BEFORE DELETE ON meter_reading
+BEGIN SELECT RAISE(ABORT, '读数记录不可删除'); END;
+CREATE TRIGGER meter_reading_billed BEFORE UPDATE ON meter_reading
+WHEN OLD.billed_period IS NOT NULL
+  AND (NEW.value_milli IS NOT OLD.value_milli OR NEW.rollover IS NOT OLD.rollover
+    OR NEW.month IS NOT OLD.month OR NEW.meter_id IS NOT OLD.meter_id
+    OR NEW.read_on IS NOT OLD.read_on OR NEW.billed_period IS NOT OLD.billed_period)
+BEGIN SELECT RAISE(ABORT, '已计费的读数不可修改，请做读数更正（差额计入下期账单）'); END;
+
+-- 读数更正: a reading that was billed (or whose month is closed) read wrongly. The new value
+-- counts from now on; the difference in usage it makes to what was billed goes into the
+-- next bill of the meter (settled_period), never back into the old one.
+CREATE TABLE meter_correction (
+    id                 INTEGER PRIMARY KEY,
+    reading_id         INTEGER NOT NULL REFERENCES meter_reading(id),
+    old_milli          INTEGER NOT NULL,
+    new_milli          INTEGER NOT NULL CHECK (new_milli >= 0),
+    old_rollover       INTEGER NOT NULL CHECK (old_rollover IN (0, 1)),
+    new_rollover       INTEGER NOT NULL CHECK (new_rollover IN (0, 1)),
+    usage_delta_milli  INTEGER NOT NULL,
+    reason             TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    settled_period     TEXT,
+    created_at         TEXT NOT NULL,
+    created_by         INTEGER NOT NULL REFERENCES operator(id)
+);
+CREATE INDEX meter_correction_reading ON meter_correction(reading_id);
+CREATE TRIGGER meter_correction_no_delete BEFORE DELETE ON meter_correction
+BEGIN SELECT RAISE(ABORT, '读数更正记录不可删除'); END;
+CREATE TRIGGER meter_correction_settle_once BEFORE UPDATE ON meter_correction
+WHEN OLD.settled_period IS NOT NULL OR NEW.reading_id IS NOT OLD.reading_id
+  OR NEW.old_milli IS NOT OLD.old_milli OR NEW.new_milli IS NOT OLD.new_milli
+  OR NEW.old_rollover IS NOT OLD.old_rollover OR NEW.new_rollover IS NOT OLD.new_rollover
+  OR NEW.usage_delta_milli IS NOT OLD.usage_delta_milli OR NEW.reason IS NOT OLD.reason
+  OR NEW.created_at IS NOT OLD.created_at OR NEW.created_by IS NOT OLD.created_by
+BEGIN SELECT RAISE(ABORT, '读数更正记录不可修改'); END;
+
+-- 月末结账: a month closed by the supervisor. Final.
+CREATE TABLE month_close (
+    month      TEXT PRIMARY KEY,
+    closed_at  TEXT NOT NULL,
+    closed_by  INTEGER NOT NULL REFERENCES operator(id),
+    note       TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER month_close_no_update BEFORE UPDATE ON month_close
+BEGIN SELECT RAISE(ABORT, '月末结账不可撤销'); END;
+CREATE TRIGGER month_close_no_delete BEFORE DELETE ON month_close
+BEGIN SELECT RAISE(ABORT, '月末结账不可撤销'); END;
+
+-- Records dated in a closed month: nothing new, nothing changed. Every guard raises the same
+-- message, which the program shows as it is.
+CREATE TRIGGER receipt_closed_month BEFORE INSERT ON receipt
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.business_date, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER receipt_void_closed_month BEFORE INSERT ON receipt_void
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month =
+    (SELECT substr(business_date, 1, 7) FROM receipt WHERE id = NEW.receipt_id))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER day_close_closed_month BEFORE INSERT ON day_close
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.business_date, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER dunning_log_closed_month BEFORE INSERT ON dunning_log
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.log_date, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER bill_closed_month BEFORE UPDATE OF amount_fen, gross_fen, discount_fen, price_4dp ON bill
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(OLD.created_at, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER key_loan_closed_month BEFORE INSERT ON key_loan
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.out_at, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER key_loan_return_closed_month BEFORE UPDATE OF returned_at ON key_loan
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.returned_at, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER stocktake_closed_month BEFORE INSERT ON stocktake
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = NEW.month)
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER stocktake_sign_closed_month BEFORE UPDATE ON stocktake
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = OLD.month)
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER stocktake_line_closed_month BEFORE INSERT ON stocktake_line
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = (SELECT month FROM stocktake WHERE id = NEW.stocktake_id))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER repair_order_closed_month BEFORE INSERT ON repair_order
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.reported_at, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER repair_entry_closed_month BEFORE INSERT ON repair_entry
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.at, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER complaint_closed_month BEFORE INSERT ON complaint
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.received_at, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER complaint_entry_closed_month BEFORE INSERT ON complaint_entry
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.at, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER reception_closed_month BEFORE INSERT ON reception
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.at, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER reception_finish_closed_month BEFORE UPDATE OF finished_at ON reception
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.finished_at, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER goods_pass_closed_month BEFORE INSERT ON goods_pass
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.valid_on, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER mail_item_closed_month BEFORE INSERT ON mail_item
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.arrived_at, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER mail_item_done_closed_month BEFORE UPDATE OF notified_at, collected_at ON mail_item
+WHEN (NEW.notified_at IS NOT OLD.notified_at
+      AND EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.notified_at, 1, 7)))
+  OR (NEW.collected_at IS NOT OLD.collected_at
+      AND EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.collected_at, 1, 7)))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER shift_handover_closed_month BEFORE INSERT ON shift_handover
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.written_at, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER board_notice_closed_month BEFORE INSERT ON board_notice
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.notice_date, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER occupancy_closed_month BEFORE INSERT ON occupancy
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.start_date, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER occupancy_end_closed_month BEFORE UPDATE OF end_date ON occupancy
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.end_date, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER vehicle_closed_month BEFORE INSERT ON vehicle
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.start_date, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER vehicle_end_closed_month BEFORE UPDATE OF end_date ON vehicle
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.end_date, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER card_closed_month BEFORE INSERT ON card
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.issued_on, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER card_return_closed_month BEFORE UPDATE OF returned_on ON card
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.returned_on, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER unit_event_closed_month BEFORE INSERT ON unit_event
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.event_date, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER meter_closed_month BEFORE INSERT ON meter
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.opened_on, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER meter_close_closed_month BEFORE UPDATE OF closed_on ON meter
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = substr(NEW.closed_on, 1, 7))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER meter_reading_closed_month BEFORE INSERT ON meter_reading
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month = NEW.month)
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+CREATE TRIGGER meter_reading_change_closed_month BEFORE UPDATE OF value_milli, rollover, read_on, state, note, month ON meter_reading
+WHEN EXISTS (SELECT 1 FROM month_close WHERE month IN (OLD.month, NEW.month))
+BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;

@@ -310,21 +310,7 @@ fn a_months_summary_counts_by_category_and_state_and_carries_open_orders_over() 
 fn a_version_3_file_is_upgraded_and_keeps_its_units() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v3.sqlite");
-    {
-        let (s, boss) = common::office_file(&path);
-        drop((s, boss));
-    }
-    {
-        // Make it a version-3 file: the tables of version 4 were never there.
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "DROP TABLE board_notice; DROP TABLE shift_handover; DROP TABLE mail_item;
-             DROP TABLE goods_pass; DROP TABLE reception; DROP TABLE complaint_entry;
-             DROP TABLE complaint; DROP TABLE repair_entry; DROP TABLE repair_order;
-             PRAGMA user_version = 3;",
-        )
-        .unwrap();
-    }
+    common::office_file_at_version(&path, 3);
     let mut s = Store::open(&path, common::clock()).unwrap();
     assert_eq!(
         s.schema_version().unwrap(),

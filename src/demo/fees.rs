@@ -51,6 +51,7 @@ fn item(
         },
         due_days: "20".into(),
         active: true,
+        ..FeeItemForm::default()
     }
 }
 

@@ -152,6 +152,79 @@ word_enum! {
     }
 }
 
+word_enum! {
+    /// What a meter measures.
+    MeterKind {
+        /// Water (吨, m³).
+        Water => "水",
+        /// Electricity (度, kWh).
+        Electricity => "电",
+        /// Gas (方, m³).
+        Gas => "燃气",
+    }
+}
+
+impl Default for MeterKind {
+    /// Water: the meter every unit has.
+    fn default() -> Self {
+        Self::Water
+    }
+}
+
+impl MeterKind {
+    /// The unit its usage is counted in, as printed on bills: 吨, 度, 方.
+    #[must_use]
+    pub fn usage_unit(self) -> &'static str {
+        match self {
+            Self::Water => "吨",
+            Self::Electricity => "度",
+            Self::Gas => "方",
+        }
+    }
+
+    /// The meter's name: 水表, 电表, 燃气表.
+    #[must_use]
+    pub fn meter_name(self) -> &'static str {
+        match self {
+            Self::Water => "水表",
+            Self::Electricity => "电表",
+            Self::Gas => "燃气表",
+        }
+    }
+}
+
+word_enum! {
+    /// How a common meter's cost is shared over units (公摊方式).
+    ShareBasis {
+        /// In proportion to each unit's floor area.
+        ByArea => "按面积",
+        /// Equally per household (unit).
+        ByHousehold => "按户",
+    }
+}
+
+word_enum! {
+    /// Which units a common meter is shared over (公摊范围).
+    ShareScope {
+        /// The units of the meter's building.
+        Building => "本楼栋",
+        /// Every unit of the estate.
+        Estate => "全小区",
+        /// A list of units chosen by hand.
+        Units => "指定房屋",
+    }
+}
+
+word_enum! {
+    /// Where a meter reading stands.
+    ReadingState {
+        /// Taken and accepted.
+        Normal => "正常",
+        /// To be read again by engineering (待复核).
+        Recheck => "待复核",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

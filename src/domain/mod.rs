@@ -5,6 +5,7 @@ pub mod fees;
 pub mod forms;
 pub mod idcard;
 pub mod kinds;
+pub mod meters;
 pub mod money;
 pub mod phone;
 pub mod pinyin;

@@ -59,7 +59,7 @@ pub fn parse_price(s: &str) -> Result<i64, String> {
 }
 
 /// Maps full-width and look-alike characters to their ASCII forms.
-fn normalize_char(c: char) -> char {
+pub(crate) fn normalize_char(c: char) -> char {
     match c {
         '０'..='９' => char::from_digit(c as u32 - '０' as u32, 10).unwrap_or(c),
         '．' | '。' => '.',

@@ -89,9 +89,19 @@ impl StoreError {
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
-        match e.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
-            _ => Self::Sql(e),
+        /// SQLite's extended code for a constraint raised by a trigger (`RAISE(ABORT, …)`).
+        const CONSTRAINT_TRIGGER: i32 = 1811;
+        match &e {
+            // The schema's guards speak the desk's language: show their sentence as it is.
+            rusqlite::Error::SqliteFailure(f, Some(message))
+                if f.extended_code == CONSTRAINT_TRIGGER =>
+            {
+                Self::Conflict(message.clone())
+            }
+            _ => match e.sqlite_error_code() {
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
+                _ => Self::Sql(e),
+            },
         }
     }
 }

@@ -4,8 +4,10 @@
 use super::audit::{self, Change};
 use super::operators::require_supervisor;
 use super::{Actor, Store, StoreError, StoreResult, date_str};
+use crate::domain::fees::quantity_times_price;
 use crate::domain::fees::{Period, discount, prorate};
-use crate::domain::kinds::{FeeKind, UnitKind, UnitStatus};
+use crate::domain::kinds::{FeeKind, MeterKind, UnitKind, UnitStatus};
+use crate::domain::meters::share_cost;
 use crate::domain::money::{apportion, parse_price, price_text, round_div, yuan};
 use chrono::{Days, NaiveDate};
 use rusqlite::{OptionalExtension, params};
@@ -35,6 +37,8 @@ pub struct FeeItem {
     pub due_days: i64,
     /// Whether new bills are made for it.
     pub active: bool,
+    /// The meters a 抄表 or 公摊 item bills from.
+    pub meter_kind: Option<MeterKind>,
 }
 
 /// A fee item as typed on its form.
@@ -58,6 +62,8 @@ pub struct FeeItemForm {
     pub due_days: String,
     /// Whether active.
     pub active: bool,
+    /// The meters a 抄表 or 公摊 item bills from (ignored for other kinds).
+    pub meter_kind: MeterKind,
 }
 
 impl Default for FeeItemForm {
@@ -72,6 +78,7 @@ impl Default for FeeItemForm {
             late_cap_percent: String::new(),
             due_days: "15".into(),
             active: true,
+            meter_kind: MeterKind::Water,
         }
     }
 }
@@ -109,6 +116,8 @@ impl FeeItemForm {
             late_cap_percent: (cap > 0).then_some(cap),
             due_days: small_number("缴费期限", &self.due_days, 365)?,
             active: self.active,
+            meter_kind: matches!(self.kind, FeeKind::Metered | FeeKind::Shared)
+                .then_some(self.meter_kind),
         })
     }
 }
@@ -138,6 +147,7 @@ impl FeeItem {
                 .unwrap_or_default(),
             due_days: self.due_days.to_string(),
             active: self.active,
+            meter_kind: self.meter_kind.unwrap_or(MeterKind::Water),
         }
     }
 
@@ -148,7 +158,12 @@ impl FeeItem {
             FeeKind::ByArea => "元/㎡/月",
             FeeKind::Fixed => "元/月",
             FeeKind::PerVehicle => "元/辆/月",
-            FeeKind::Metered | FeeKind::Shared => "元/度(吨)",
+            FeeKind::Metered | FeeKind::Shared => match self.meter_kind {
+                Some(MeterKind::Water) => "元/吨",
+                Some(MeterKind::Electricity) => "元/度",
+                Some(MeterKind::Gas) => "元/方",
+                None => "元/度(吨)",
+            },
             FeeKind::OneOff => "元",
         }
     }
@@ -165,7 +180,8 @@ fn kinds_text(kinds: &[UnitKind]) -> String {
 fn item_json(i: &FeeItem) -> serde_json::Value {
     json!({"name": i.name, "kind": i.kind.as_str(), "price_4dp": i.price_4dp, "unit_kinds": kinds_text(&i.unit_kinds),
         "vacant_discount_bp": i.vacant_discount_bp, "late_rate_per_10000": i.late_rate_per_10000,
-        "late_cap_percent": i.late_cap_percent, "due_days": i.due_days, "active": i.active})
+        "late_cap_percent": i.late_cap_percent, "due_days": i.due_days, "active": i.active,
+        "meter_kind": i.meter_kind.map(MeterKind::as_str)})
 }
 
 fn fee_item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeeItem> {
@@ -182,12 +198,16 @@ fn fee_item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeeItem> {
         late_cap_percent: r.get(7)?,
         due_days: r.get(8)?,
         active: r.get(9)?,
+        meter_kind: r
+            .get::<_, Option<String>>(10)?
+            .as_deref()
+            .and_then(MeterKind::parse),
     })
 }
 
 const FEE_ITEM_SQL: &str =
     "SELECT id, name, kind, price_4dp, unit_kinds, vacant_discount_bp, late_rate_per_10000,
-        late_cap_percent, due_days, active FROM fee_item";
+        late_cap_percent, due_days, active, meter_kind FROM fee_item";
 
 /// One bill line a billing run would create (or has created).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,6 +261,59 @@ pub struct BillingPreview {
     pub skipped: Vec<(String, String, String)>,
     /// Lines already there from an earlier run (not created again).
     pub existing: usize,
+    /// Meter readings the lines use: locked when the run is committed.
+    pub locked_readings: Vec<i64>,
+    /// Corrections of billed readings the lines carry: settled when the run is committed.
+    pub settled_corrections: Vec<i64>,
+    /// How each common meter's cost was shared (公摊明细).
+    pub shared: Vec<SharedMeterLine>,
+}
+
+/// One common meter's cost over a period and how it was shared (公摊明细).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedMeterLine {
+    /// The 公摊 item.
+    pub item: String,
+    /// The meter's name.
+    pub meter: String,
+    /// Its number.
+    pub number: String,
+    /// Its readings over the period (上次/本次/用量).
+    pub detail: String,
+    /// Usage billed, in thousandths.
+    pub usage_milli: i64,
+    /// Its cost, in fen: shared out exactly.
+    pub cost_fen: i64,
+    /// By area or by household.
+    pub basis: crate::domain::kinds::ShareBasis,
+    /// Over how many units.
+    pub units: usize,
+}
+
+/// What one unit is charged for one item, before proration and discounts.
+struct Charge {
+    quantity: i64,
+    scale: i64,
+    price_4dp: i64,
+    detail: String,
+    gross_fen: i64,
+    readings: Vec<i64>,
+    corrections: Vec<i64>,
+}
+
+impl Charge {
+    /// `quantity / scale` at `price_4dp`, rounded once.
+    fn priced(quantity: i64, scale: i64, price_4dp: i64, detail: String) -> Self {
+        Self {
+            quantity,
+            scale,
+            price_4dp,
+            detail,
+            gross_fen: quantity_times_price(quantity, scale, price_4dp),
+            readings: Vec::new(),
+            corrections: Vec::new(),
+        }
+    }
 }
 
 impl BillingPreview {
@@ -345,10 +418,11 @@ impl Store {
         }
         tx.execute(
             "INSERT INTO fee_item (name, kind, price_4dp, unit_kinds, vacant_discount_bp, late_rate_per_10000, late_cap_percent,
-                                   due_days, active, created_at, created_by, updated_at, updated_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11)",
+                                   due_days, active, created_at, created_by, updated_at, updated_by, meter_kind)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11, ?12)",
             params![item.name, item.kind.as_str(), item.price_4dp, kinds_text(&item.unit_kinds), item.vacant_discount_bp,
-                item.late_rate_per_10000, item.late_cap_percent, item.due_days, item.active, now, actor.id],
+                item.late_rate_per_10000, item.late_cap_percent, item.due_days, item.active, now, actor.id,
+                item.meter_kind.map(MeterKind::as_str)],
         )?;
         let id = tx.last_insert_rowid();
         audit::record(
@@ -402,16 +476,26 @@ impl Store {
         }
         tx.execute(
             "UPDATE fee_item SET name = ?1, kind = ?2, price_4dp = ?3, unit_kinds = ?4, vacant_discount_bp = ?5,
-                    late_rate_per_10000 = ?6, late_cap_percent = ?7, due_days = ?8, active = ?9, updated_at = ?10, updated_by = ?11
+                    late_rate_per_10000 = ?6, late_cap_percent = ?7, due_days = ?8, active = ?9, updated_at = ?10, updated_by = ?11,
+                    meter_kind = ?13
              WHERE id = ?12",
             params![item.name, item.kind.as_str(), item.price_4dp, kinds_text(&item.unit_kinds), item.vacant_discount_bp,
-                item.late_rate_per_10000, item.late_cap_percent, item.due_days, item.active, now, actor.id, id],
+                item.late_rate_per_10000, item.late_cap_percent, item.due_days, item.active, now, actor.id, id,
+                item.meter_kind.map(MeterKind::as_str)],
         )?;
         let mut repriced = 0;
-        if before.price_4dp != item.price_4dp {
+        // Only bills that are quantity × price are re-priced. A 公摊 bill is a share of a whole
+        // meter's cost and a one-off or late fee an amount of its own: a new price applies to
+        // them from the next billing run. Bills made in a closed month keep their amounts.
+        let repriceable = matches!(
+            item.kind,
+            FeeKind::ByArea | FeeKind::Fixed | FeeKind::PerVehicle | FeeKind::Metered
+        ) && item.kind == before.kind;
+        if before.price_4dp != item.price_4dp && repriceable {
             let mut stmt = tx.prepare(
                 "SELECT b.id, b.quantity, b.quantity_scale, b.part_num, b.part_den, b.discount_bp FROM bill b
-                 WHERE b.fee_item_id = ?1 AND b.paid_fen = 0",
+                 WHERE b.fee_item_id = ?1 AND b.paid_fen = 0 AND b.part_start NOT LIKE '滞纳金%'
+                   AND substr(b.created_at, 1, 7) NOT IN (SELECT month FROM month_close)",
             )?;
             let bills: Vec<(i64, i64, i64, i64, i64, i64)> = stmt
                 .query_map(params![id], |r| {
@@ -497,22 +581,45 @@ impl Store {
     }
 
     /// What a billing run for `period` would create. Nothing is written.
+    ///
+    /// Area, fixed and vehicle items bill each unit once for any stretch of days (a month run
+    /// after a quarter run makes nothing twice). Metered (抄表) and shared (公摊) items bill the
+    /// readings of the period not billed yet: a unit's own meter, or its share of the common
+    /// meters it is shared over; a meter not read for the period's last month, or with a
+    /// reading waiting to be read again, is listed with why and billed by a later run.
     pub fn billing_preview(&self, period: &Period) -> StoreResult<BillingPreview> {
         let mut preview = BillingPreview::default();
         let months = period.months();
-        let mut existing_lines: HashMap<(i64, i64), usize> = HashMap::new();
+        // (unit, item) → (lines of exactly this period, lines overlapping it).
+        let mut existing_lines: HashMap<(i64, i64), (usize, usize)> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT unit_id, fee_item_id, count(*) FROM bill WHERE period = ?1 GROUP BY unit_id, fee_item_id",
+            "SELECT unit_id, fee_item_id, sum(period = ?1), count(*) FROM bill
+             WHERE period = ?1 OR (part_start <= ?2 AND part_end >= ?3)
+             GROUP BY unit_id, fee_item_id",
         )?;
-        for row in stmt.query_map(params![period.to_string()], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })? {
-            let (unit, item, n) = row?;
-            existing_lines.insert((unit, item), usize::try_from(n).unwrap_or(0));
+        for row in stmt.query_map(
+            params![
+                period.to_string(),
+                date_str(period.last_day()),
+                date_str(period.first_day())
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            },
+        )? {
+            let (unit, item, exact, overlapping) = row?;
+            existing_lines.insert(
+                (unit, item),
+                (
+                    usize::try_from(exact).unwrap_or(0),
+                    usize::try_from(overlapping).unwrap_or(0),
+                ),
+            );
         }
         let mut owners: HashMap<i64, Vec<(String, String, Option<String>)>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
@@ -535,25 +642,30 @@ impl Store {
             owners.entry(unit).or_default().push((name, start, end));
         }
         for item in self.fee_items()? {
-            if !item.active
-                || !matches!(
-                    item.kind,
-                    FeeKind::ByArea | FeeKind::Fixed | FeeKind::PerVehicle
-                )
-            {
+            if !item.active || item.kind == FeeKind::OneOff {
                 continue;
             }
             let due = period
                 .first_day()
                 .checked_add_days(Days::new(u64::try_from(item.due_days).unwrap_or(0)))
                 .unwrap_or(period.first_day());
-            for unit in self.units_for_item(&item)? {
-                if let Some(n) = existing_lines.get(&(unit.id, item.id)) {
-                    preview.existing += n;
-                    continue;
+            let units = self.units_for_item(&item)?;
+            let metered = matches!(item.kind, FeeKind::Metered | FeeKind::Shared);
+            let mut from_meters = match item.kind {
+                FeeKind::Metered => self.metered_charges(period, &item)?,
+                FeeKind::Shared => self.shared_charges(period, &item, &units, &mut preview)?,
+                _ => HashMap::new(),
+            };
+            for unit in units {
+                if let Some((exact, overlapping)) = existing_lines.get(&(unit.id, item.id)) {
+                    let n = if metered { *exact } else { *overlapping };
+                    if n > 0 {
+                        preview.existing += n;
+                        continue;
+                    }
                 }
                 let price = price_text(item.price_4dp);
-                let (quantity, scale, detail) = match item.kind {
+                let charge = match item.kind {
                     FeeKind::ByArea => {
                         let Some(area) = unit.area else {
                             preview.skipped.push((
@@ -563,9 +675,10 @@ impl Store {
                             ));
                             continue;
                         };
-                        (
+                        Charge::priced(
                             area * months,
                             100,
+                            item.price_4dp,
                             format!(
                                 "{}㎡ × {price} × {months}月",
                                 crate::domain::area::format_area(area)
@@ -576,17 +689,45 @@ impl Store {
                         if unit.vehicles == 0 {
                             continue;
                         }
-                        (
+                        Charge::priced(
                             unit.vehicles * months,
                             1,
+                            item.price_4dp,
                             format!("{}辆 × {price} × {months}月", unit.vehicles),
                         )
                     }
-                    _ => (months, 1, format!("{months}月 × {price}")),
+                    FeeKind::Fixed => {
+                        Charge::priced(months, 1, item.price_4dp, format!("{months}月 × {price}"))
+                    }
+                    FeeKind::Metered | FeeKind::Shared => match from_meters.remove(&unit.id) {
+                        Some(Ok(charge)) => charge,
+                        Some(Err(reason)) => {
+                            preview
+                                .skipped
+                                .push((unit.code.clone(), item.name.clone(), reason));
+                            continue;
+                        }
+                        None if item.kind == FeeKind::Metered => {
+                            let meter = item.meter_kind.map_or("表", MeterKind::meter_name);
+                            preview.skipped.push((
+                                unit.code.clone(),
+                                item.name.clone(),
+                                format!("没有登记{meter}"),
+                            ));
+                            continue;
+                        }
+                        None => continue,
+                    },
+                    FeeKind::OneOff => continue,
                 };
-                let gross_full = round_div(
-                    i128::from(quantity) * i128::from(item.price_4dp),
-                    i128::from(scale) * 100,
+                preview.locked_readings.extend(charge.readings);
+                preview.settled_corrections.extend(charge.corrections);
+                let (quantity, scale, price_4dp, detail, gross_full) = (
+                    charge.quantity,
+                    charge.scale,
+                    charge.price_4dp,
+                    charge.detail,
+                    charge.gross_fen,
                 );
                 let bp = if unit.status == UnitStatus::Vacant {
                     item.vacant_discount_bp
@@ -635,7 +776,7 @@ impl Store {
                         quantity_scale: scale,
                         part_num: d,
                         part_den: total_days,
-                        price_4dp: item.price_4dp,
+                        price_4dp,
                         discount_bp: bp,
                         gross_fen: gross,
                         discount_fen: off,
@@ -653,7 +794,177 @@ impl Store {
                 d.part_start,
             )
         });
+        preview.locked_readings.sort_unstable();
+        preview.locked_readings.dedup();
         Ok(preview)
+    }
+
+    /// A metered item's charge per unit: the usage of the unit's meter over the period (the
+    /// readings not billed yet) times the price.
+    fn metered_charges(
+        &self,
+        period: &Period,
+        item: &FeeItem,
+    ) -> StoreResult<HashMap<i64, Result<Charge, String>>> {
+        let Some(kind) = item.meter_kind else {
+            return Ok(HashMap::new());
+        };
+        let price = price_text(item.price_4dp);
+        let mut out: HashMap<i64, Result<Charge, String>> = HashMap::new();
+        for lineage in self.period_usages(period, kind, false)? {
+            let (unit_id, charge) = match lineage {
+                Ok(u) => {
+                    let Some(unit_id) = u.meter.unit_id else {
+                        continue;
+                    };
+                    if u.reading_ids.is_empty() && u.corrections.is_empty() {
+                        continue;
+                    }
+                    let quantity = u.billed_milli();
+                    let detail = format!("{} × {price}", u.detail());
+                    let mut charge = Charge::priced(quantity, 1000, item.price_4dp, detail);
+                    charge.readings = u.reading_ids;
+                    charge.corrections = u.corrections.iter().map(|c| c.0).collect();
+                    (unit_id, Ok(charge))
+                }
+                Err((meter, reason)) => {
+                    let Some(unit_id) = meter.unit_id else {
+                        continue;
+                    };
+                    (
+                        unit_id,
+                        Err(format!(
+                            "{}（{}）{reason}",
+                            meter.kind.meter_name(),
+                            meter.number
+                        )),
+                    )
+                }
+            };
+            // A unit with two lineages (a meter taken out without a replacement, then a new
+            // one put in) pays for both.
+            match (out.remove(&unit_id), charge) {
+                (Some(Ok(mut a)), Ok(b)) => {
+                    a.quantity += b.quantity;
+                    a.gross_fen = quantity_times_price(a.quantity, 1000, item.price_4dp);
+                    a.detail = format!("{}；{}", a.detail, b.detail);
+                    a.readings.extend(b.readings);
+                    a.corrections.extend(b.corrections);
+                    out.insert(unit_id, Ok(a));
+                }
+                (Some(Err(e)), _) | (_, Err(e)) => {
+                    out.insert(unit_id, Err(e));
+                }
+                (None, Ok(b)) => {
+                    out.insert(unit_id, Ok(b));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A shared item's charge per unit: each common meter's cost over the period (usage ×
+    /// price) shared exactly over its units by area or by household, added up per unit.
+    fn shared_charges(
+        &self,
+        period: &Period,
+        item: &FeeItem,
+        units: &[UnitForBilling],
+        preview: &mut BillingPreview,
+    ) -> StoreResult<HashMap<i64, Result<Charge, String>>> {
+        let Some(kind) = item.meter_kind else {
+            return Ok(HashMap::new());
+        };
+        let billed: std::collections::HashSet<i64> = units.iter().map(|u| u.id).collect();
+        // unit → (total share, meters, readings).
+        let mut shares: HashMap<i64, (i64, Vec<String>)> = HashMap::new();
+        let mut reasons: HashMap<i64, String> = HashMap::new();
+        for lineage in self.period_usages(period, kind, true)? {
+            let usage = match lineage {
+                Ok(u) => u,
+                Err((meter, reason)) => {
+                    preview.skipped.push((
+                        meter.name.clone(),
+                        item.name.clone(),
+                        format!("公共表未分摊：{reason}"),
+                    ));
+                    for (unit, _) in self.share_units(&meter)? {
+                        reasons.insert(unit, format!("公共表 {} {reason}", meter.name));
+                    }
+                    continue;
+                }
+            };
+            if usage.reading_ids.is_empty() && usage.corrections.is_empty() {
+                continue;
+            }
+            let Some((basis, _)) = usage.meter.share else {
+                continue;
+            };
+            let over: Vec<(i64, Option<i64>)> = self
+                .share_units(&usage.meter)?
+                .into_iter()
+                .filter(|(u, _)| billed.contains(u))
+                .collect();
+            let cost = quantity_times_price(usage.billed_milli(), 1000, item.price_4dp);
+            let areas: Vec<Option<i64>> = over.iter().map(|(_, a)| *a).collect();
+            let split = match share_cost(cost, basis, &areas) {
+                Ok(split) => split,
+                Err(reason) => {
+                    preview.skipped.push((
+                        usage.meter.name.clone(),
+                        item.name.clone(),
+                        format!("公共表未分摊：{reason}"),
+                    ));
+                    for (unit, _) in &over {
+                        reasons.insert(*unit, format!("公共表 {} {reason}", usage.meter.name));
+                    }
+                    continue;
+                }
+            };
+            preview.shared.push(SharedMeterLine {
+                item: item.name.clone(),
+                meter: usage.meter.name.clone(),
+                number: usage.meter.number.clone(),
+                detail: usage.detail(),
+                usage_milli: usage.billed_milli(),
+                cost_fen: cost,
+                basis,
+                units: over.len(),
+            });
+            preview
+                .locked_readings
+                .extend(usage.reading_ids.iter().copied());
+            preview
+                .settled_corrections
+                .extend(usage.corrections.iter().map(|c| c.0));
+            for ((unit, _), share) in over.iter().zip(split) {
+                let entry = shares.entry(*unit).or_default();
+                entry.0 += share;
+                entry.1.push(usage.meter.name.clone());
+            }
+        }
+        let mut out: HashMap<i64, Result<Charge, String>> = HashMap::new();
+        for (unit, reason) in reasons {
+            out.insert(unit, Err(reason));
+        }
+        for (unit, (share, meters)) in shares {
+            if out.contains_key(&unit) {
+                continue;
+            }
+            let basis_word = preview
+                .shared
+                .iter()
+                .rev()
+                .find(|l| l.item == item.name && meters.contains(&l.meter))
+                .map_or("", |l| l.basis.as_str());
+            let detail = match meters.as_slice() {
+                [one] => format!("{one} {basis_word}分摊"),
+                many => format!("公共表{}块 {basis_word}分摊", many.len()),
+            };
+            // The quantity of a share is its amount in fen at 0.01 元 each.
+            out.insert(unit, Ok(Charge::priced(share, 1, 100, detail)));
+        }
+        Ok(out)
     }
 
     /// Runs billing for `period` in one transaction. Lines made by an earlier run are not made
@@ -673,6 +984,12 @@ impl Store {
                     d.amount_fen, d.payer, date_str(d.due_date), now, actor.id],
             )?;
         }
+        super::meters::lock_billed(
+            &tx,
+            &period.to_string(),
+            &preview.locked_readings,
+            &preview.settled_corrections,
+        )?;
         audit::record(
             &tx,
             Some(actor),

@@ -10,6 +10,8 @@ mod desk;
 mod error;
 mod fees;
 mod keys;
+mod meters;
+mod month_close;
 mod operators;
 mod receipts;
 mod reception;
@@ -33,11 +35,16 @@ pub use desk::{
     PASS_CONFIRM_MEANS,
 };
 pub use error::{StoreError, StoreResult};
-pub use fees::{BillDraft, BillingPreview, FeeItem, FeeItemForm};
+pub use fees::{BillDraft, BillingPreview, FeeItem, FeeItemForm, SharedMeterLine};
 pub use keys::{
     IdentityCheck, KeyLoanForm, KeyLoanRow, KeySetForm, KeySetRow, LOAN_RELATIONS, STOCK_KINDS,
     Stocktake, StocktakeLine,
 };
+pub use meters::{
+    ESTATE_PLACE, ImportCheck, MeterForm, MeterRow, MonthReadingRow, PeriodUsage, ReadingInput,
+    ReadingSource, RecheckRow, ReplaceForm, ReplacedTail, SavedReading, SheetRow,
+};
+pub use month_close::MonthCheck;
 pub use operators::{Actor, NewOperator, Office, OperatorRow, require_supervisor};
 pub use receipts::{
     ARREARS_BUCKETS, ArrearsRow, BillRow, ChainBreak, ChainHead, DaySummary, DunningRow,

@@ -939,19 +939,41 @@ impl Store {
              FROM bill b INDEXED BY bill_unpaid JOIN unit u ON u.id = b.unit_id JOIN building bl ON bl.id = u.building_id
              WHERE b.amount_fen > b.paid_fen AND b.due_date < ?1",
         )?;
+        let lines = stmt
+            .query_map(params![date_str(today)], arrears_line)?
+            .collect::<Result<Vec<_>, _>>()?;
+        self.group_arrears(lines, today)
+    }
+
+    /// 欠费 as they stood at the end of `day` (the month-end arrears of the archive): bills
+    /// made by then and due before it, less what receipts of that day or earlier paid on them
+    /// (receipts voided after the day still count, as they did then).
+    pub fn arrears_on(&self, day: NaiveDate) -> StoreResult<Vec<ArrearsRow>> {
+        let next = day.succ_opt().unwrap_or(day);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT b.unit_id, u.code, bl.name, b.due_date,
+                    b.amount_fen - coalesce((SELECT sum(l.amount_fen) FROM receipt_line l JOIN receipt r ON r.id = l.receipt_id
+                        WHERE l.bill_id = b.id AND r.business_date <= ?1
+                          AND NOT EXISTS (SELECT 1 FROM receipt_void v WHERE v.receipt_id = r.id AND v.voided_at < ?2)), 0) AS owed
+             FROM bill b JOIN unit u ON u.id = b.unit_id JOIN building bl ON bl.id = u.building_id
+             WHERE b.due_date < ?1 AND b.created_at < ?2 AND owed > 0",
+        )?;
+        let lines = stmt
+            .query_map(params![date_str(day), date_str(next)], arrears_line)?
+            .collect::<Result<Vec<_>, _>>()?;
+        self.group_arrears(lines, day)
+    }
+
+    /// Groups overdue bill lines (unit, code, building, due date, owed) into one row per
+    /// unit with the amounts by age on `day`, owners and phones filled in.
+    fn group_arrears(
+        &self,
+        lines: Vec<(i64, String, String, String, i64)>,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<ArrearsRow>> {
         let mut rows: Vec<ArrearsRow> = Vec::new();
         let mut index = std::collections::HashMap::new();
-        let lines = stmt.query_map(params![date_str(today)], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        })?;
-        for line in lines {
-            let (unit_id, code, building, due, owed) = line?;
+        for (unit_id, code, building, due, owed) in lines {
             let age =
                 NaiveDate::parse_from_str(&due, "%Y-%m-%d").map_or(0, |d| (today - d).num_days());
             let bucket = match age {
@@ -1057,4 +1079,9 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
+}
+
+/// One overdue bill line: (unit id, unit code, building, due date, owed).
+fn arrears_line(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, String, i64)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }

@@ -102,3 +102,29 @@ pub fn fee_unit(s: &mut Store, boss: &Actor) -> i64 {
     s.add_fee_item(boss, &fee).unwrap();
     u
 }
+
+/// A genuine file of an older schema `version` (its sections only, as that version wrote
+/// them) holding the test office and its supervisor (zhuguan / secret1).
+pub fn office_file_at_version(path: &std::path::Path, version: i64) {
+    let latest = path.with_extension("latest.sqlite");
+    drop(office_file(&latest));
+    let conn = rusqlite::Connection::open(path).unwrap();
+    for (v, sql) in wuye_desk::store::schema_versions() {
+        if v <= version {
+            conn.execute_batch(sql).unwrap();
+        }
+    }
+    conn.execute(
+        "ATTACH DATABASE ?1 AS latest",
+        [latest.to_string_lossy().as_ref()],
+    )
+    .unwrap();
+    conn.execute_batch(&format!(
+        "INSERT INTO office SELECT * FROM latest.office;
+         INSERT INTO operator SELECT * FROM latest.operator;
+         DETACH DATABASE latest;
+         PRAGMA application_id = {}; PRAGMA user_version = {version};",
+        wuye_desk::store::APPLICATION_ID
+    ))
+    .unwrap();
+}

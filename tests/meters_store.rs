@@ -1,0 +1,625 @@
+//! 抄表 in the store: the reading sheet with its checks, bad input refused with nothing
+//! recorded, replacement, 待复核, imports, metered and shared fee items billed from the
+//! readings, readings locked once billed and corrected through the next bill.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::day;
+use wuye_desk::domain::fees::Period;
+use wuye_desk::domain::forms::UnitForm;
+use wuye_desk::domain::kinds::{
+    FeeKind, MeterKind, ReadingState, ShareBasis, ShareScope, UnitKind, UnitStatus,
+};
+use wuye_desk::domain::meters::ReadingFlag;
+use wuye_desk::domain::roster::{Table, TableRow};
+use wuye_desk::store::{
+    Actor, FeeItemForm, MeterForm, ReadingInput, ReadingSource, ReplaceForm, Store, StoreError,
+};
+
+fn month(s: &str) -> Period {
+    Period::parse(s).unwrap()
+}
+
+/// A handed-over flat of `area` m².
+fn flat(s: &mut Store, boss: &Actor, code: &str, area: &str, status: UnitStatus) -> i64 {
+    let u = s
+        .add_unit(
+            boss,
+            &UnitForm {
+                code: code.into(),
+                area: area.into(),
+                ..UnitForm::default()
+            },
+        )
+        .unwrap();
+    s.hand_over(boss, u, day("2025-01-01"), status).unwrap();
+    u
+}
+
+/// A 4-digit water meter for a unit, starting at `start`.
+fn water_meter(s: &mut Store, boss: &Actor, code: &str, number: &str, start: &str) -> i64 {
+    let mut form = MeterForm::new(day("2026-01-01"));
+    form.unit_code = code.into();
+    form.number = number.into();
+    form.digits = "4".into();
+    form.start = start.into();
+    form.location = "管井".into();
+    s.add_meter(boss, &form).unwrap()
+}
+
+fn reading(meter_id: i64, value: i64, read_on: &str) -> ReadingInput {
+    ReadingInput {
+        meter_id,
+        value_milli: value * 1000,
+        rollover: false,
+        read_on: day(read_on),
+        state: ReadingState::Normal,
+        note: String::new(),
+    }
+}
+
+fn save(
+    s: &mut Store,
+    boss: &Actor,
+    m: &str,
+    inputs: &[ReadingInput],
+) -> Result<Vec<i64>, StoreError> {
+    s.save_readings(boss, &month(m), inputs, ReadingSource::Typed)
+}
+
+fn readings_of(s: &Store, m: &str) -> usize {
+    s.month_readings(&month(m))
+        .unwrap()
+        .iter()
+        .filter(|r| r.row.reading.is_some())
+        .count()
+}
+
+#[test]
+fn the_sheet_shows_last_reading_usage_and_flags() {
+    let (mut s, boss) = common::store();
+    flat(&mut s, &boss, "3栋2单元1502", "89.50", UnitStatus::Occupied);
+    flat(
+        &mut s,
+        &boss,
+        "3栋2单元1503",
+        "120.00",
+        UnitStatus::Occupied,
+    );
+    let a = water_meter(&mut s, &boss, "3栋2单元1502", "SB-1502", "100");
+    let b = water_meter(&mut s, &boss, "3栋2单元1503", "SB-1503", "50");
+    save(
+        &mut s,
+        &boss,
+        "2026-08",
+        &[reading(a, 110, "2026-08-25"), reading(b, 60, "2026-08-25")],
+    )
+    .unwrap();
+    save(
+        &mut s,
+        &boss,
+        "2026-09",
+        &[reading(a, 120, "2026-09-25"), reading(b, 70, "2026-09-25")],
+    )
+    .unwrap();
+    save(
+        &mut s,
+        &boss,
+        "2026-10",
+        &[reading(a, 131, "2026-10-25"), reading(b, 80, "2026-10-25")],
+    )
+    .unwrap();
+
+    let sheet = s
+        .reading_sheet(&month("2026-11"), "3栋", MeterKind::Water)
+        .unwrap();
+    assert_eq!(sheet.len(), 2);
+    let row = &sheet[0];
+    assert_eq!(row.meter.unit_code, "3栋2单元1502");
+    assert_eq!(row.meter.location, "管井");
+    assert_eq!(row.last_milli, 131_000);
+    assert_eq!(row.last_month.as_deref(), Some("2026-10"));
+    assert!(row.reading.is_none());
+    // Average of 10, 10, 11: a usage of 39 is more than three times it.
+    assert_eq!(row.usage_of(170_000, false), Ok(39_000));
+    assert!(matches!(
+        row.flags_for(39_000)[..],
+        [ReadingFlag::High { .. }]
+    ));
+    assert!(row.flags_for(30_000).is_empty());
+
+    save(
+        &mut s,
+        &boss,
+        "2026-11",
+        &[reading(a, 170, "2026-11-25"), reading(b, 80, "2026-11-25")],
+    )
+    .unwrap();
+    let sheet = s
+        .reading_sheet(&month("2026-11"), "3栋", MeterKind::Water)
+        .unwrap();
+    assert_eq!(sheet[0].usage(), Some(Ok(39_000)));
+    assert!(matches!(sheet[0].flags()[..], [ReadingFlag::High { .. }]));
+    assert_eq!(sheet[1].usage(), Some(Ok(0)));
+    assert_eq!(sheet[1].flags(), vec![ReadingFlag::ZeroOccupied]);
+    // Electricity has its own sheet.
+    assert!(
+        s.reading_sheet(&month("2026-11"), "3栋", MeterKind::Electricity)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_lower_reading_needs_rollover_or_recheck_and_bad_input_records_nothing() {
+    let (mut s, boss) = common::store();
+    flat(&mut s, &boss, "3栋2单元1502", "89.50", UnitStatus::Occupied);
+    flat(
+        &mut s,
+        &boss,
+        "3栋2单元1503",
+        "120.00",
+        UnitStatus::Occupied,
+    );
+    let a = water_meter(&mut s, &boss, "3栋2单元1502", "SB-1502", "9980");
+    let b = water_meter(&mut s, &boss, "3栋2单元1503", "SB-1503", "0");
+    save(&mut s, &boss, "2026-10", &[reading(a, 9990, "2026-10-25")]).unwrap();
+
+    // Lower than last time: asked, not guessed. The good reading in the same batch is not
+    // recorded either.
+    let err = save(
+        &mut s,
+        &boss,
+        "2026-11",
+        &[reading(b, 12, "2026-11-25"), reading(a, 15, "2026-11-25")],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("低于上次读数 9990"), "{err}");
+    assert_eq!(readings_of(&s, "2026-11"), 0);
+
+    // More digits than the dial has.
+    let err = save(
+        &mut s,
+        &boss,
+        "2026-11",
+        &[reading(b, 12_345, "2026-11-25")],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("超过表盘位数"), "{err}");
+    // The same meter twice.
+    let err = save(
+        &mut s,
+        &boss,
+        "2026-11",
+        &[reading(b, 12, "2026-11-25"), reading(b, 13, "2026-11-25")],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("两次"), "{err}");
+    // A reading dated in the future.
+    let err = save(&mut s, &boss, "2026-11", &[reading(b, 12, "2026-11-28")]).unwrap_err();
+    assert!(err.to_string().contains("不能晚于今天"), "{err}");
+    assert_eq!(readings_of(&s, "2026-11"), 0);
+
+    // 翻表 confirmed: 9,990 → 15 on a 4-digit dial is 25.
+    let mut rolled = reading(a, 15, "2026-11-25");
+    rolled.rollover = true;
+    save(&mut s, &boss, "2026-11", &[rolled]).unwrap();
+    let sheet = s
+        .reading_sheet(&month("2026-11"), "3栋", MeterKind::Water)
+        .unwrap();
+    assert_eq!(sheet[0].usage(), Some(Ok(25_000)));
+
+    // 读错: kept as typed, waiting for engineering, on the printed list.
+    let mut doubtful = reading(b, 3, "2026-11-25");
+    doubtful.state = ReadingState::Recheck;
+    doubtful.note = "表盘模糊".into();
+    save(&mut s, &boss, "2026-11", &[doubtful]).unwrap();
+    let list = s.recheck_list().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].meter.number, "SB-1503");
+    assert_eq!(list[0].note, "表盘模糊");
+    // Read again and entered: no longer waiting.
+    save(&mut s, &boss, "2026-11", &[reading(b, 8, "2026-11-26")]).unwrap();
+    assert!(s.recheck_list().unwrap().is_empty());
+    // A saved reading can be sent back to engineering too.
+    let id = s
+        .reading_sheet(&month("2026-11"), "3栋", MeterKind::Water)
+        .unwrap()[1]
+        .reading
+        .clone()
+        .unwrap()
+        .id;
+    s.mark_recheck(&boss, id, "").unwrap();
+    assert_eq!(s.recheck_list().unwrap()[0].note, "读数存疑，请工程部复核");
+}
+
+#[test]
+fn replacement_mid_month_counts_both_meters_and_keeps_the_old_one() {
+    let (mut s, boss) = common::store();
+    let u = flat(&mut s, &boss, "3栋2单元1502", "89.50", UnitStatus::Occupied);
+    let old = water_meter(&mut s, &boss, "3栋2单元1502", "SB-OLD", "1100");
+    save(
+        &mut s,
+        &boss,
+        "2026-10",
+        &[reading(old, 1200, "2026-10-25")],
+    )
+    .unwrap();
+    let bad = ReplaceForm {
+        meter_id: old,
+        date: day("2026-11-10"),
+        final_reading: "1190".into(),
+        number: "SB-NEW".into(),
+        start: "0".into(),
+        multiplier: "1".into(),
+        digits: "5".into(),
+    };
+    let err = s.replace_meter(&boss, &bad).unwrap_err();
+    assert!(err.to_string().contains("不能低于上次读数 1200"), "{err}");
+    let new = s
+        .replace_meter(
+            &boss,
+            &ReplaceForm {
+                final_reading: "1230".into(),
+                ..bad
+            },
+        )
+        .unwrap();
+    // A reading for the meter taken out is refused.
+    let err = save(
+        &mut s,
+        &boss,
+        "2026-11",
+        &[reading(old, 1240, "2026-11-25")],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("已于 2026-11-10 换下"), "{err}");
+    save(&mut s, &boss, "2026-11", &[reading(new, 18, "2026-11-25")]).unwrap();
+    let sheet = s
+        .reading_sheet(&month("2026-11"), "3栋", MeterKind::Water)
+        .unwrap();
+    assert_eq!(sheet.len(), 1);
+    let row = &sheet[0];
+    assert_eq!(row.meter.number, "SB-NEW");
+    assert_eq!(row.last_milli, 0);
+    let tail = row.tail.as_ref().unwrap();
+    assert_eq!((tail.last_milli, tail.final_milli), (1_200_000, 1_230_000));
+    // (1230 − 1200) + (18 − 0).
+    assert_eq!(row.usage(), Some(Ok(48_000)));
+    // The history stays: both meters, and the replacement in the unit's 大事记.
+    let meters = s.unit_meters(u).unwrap();
+    assert_eq!(meters.len(), 2);
+    assert_eq!(
+        meters[0].closed,
+        Some(("2026-11-10".to_string(), 1_230_000))
+    );
+    let events = s.unit_detail(u).unwrap().events;
+    assert!(
+        events
+            .iter()
+            .any(|e| e.text.contains("SB-OLD") && e.text.contains("SB-NEW"))
+    );
+}
+
+fn water_fee(s: &mut Store, boss: &Actor) -> i64 {
+    s.add_fee_item(
+        boss,
+        &FeeItemForm {
+            name: "水费".into(),
+            kind: FeeKind::Metered,
+            price: "3.80".into(),
+            unit_kinds: vec![UnitKind::Residence],
+            meter_kind: MeterKind::Water,
+            ..FeeItemForm::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn metered_bills_show_the_readings_lock_them_and_carry_corrections_forward() {
+    let (mut s, boss) = common::store();
+    let u = flat(&mut s, &boss, "3栋2单元1502", "89.50", UnitStatus::Occupied);
+    let a = water_meter(&mut s, &boss, "3栋2单元1502", "SB-1502", "100");
+    water_fee(&mut s, &boss);
+    save(&mut s, &boss, "2026-09", &[reading(a, 120, "2026-09-25")]).unwrap();
+
+    // Not read yet for the period: listed with why, nothing billed.
+    let preview = s.billing_preview(&month("2026-10")).unwrap();
+    assert!(preview.drafts.is_empty());
+    assert!(
+        preview
+            .skipped
+            .iter()
+            .any(|(code, item, why)| code == "3栋2单元1502"
+                && item == "水费"
+                && why.contains("2026-10 未抄表")),
+        "{:?}",
+        preview.skipped
+    );
+
+    save(&mut s, &boss, "2026-10", &[reading(a, 131, "2026-10-25")]).unwrap();
+    let run = s.run_billing(&boss, &month("2026-10")).unwrap();
+    assert_eq!(run.drafts.len(), 1);
+    let line = &run.drafts[0];
+    assert_eq!(line.detail, "上次120 本次131 用量11吨 × 3.80");
+    assert_eq!(line.amount_fen, 4180);
+    let bills = s.unit_bills(u).unwrap();
+    assert_eq!(bills.len(), 1);
+    assert_eq!(bills[0].detail, "上次120 本次131 用量11吨 × 3.80");
+    // A second run makes nothing twice.
+    assert!(
+        s.run_billing(&boss, &month("2026-10"))
+            .unwrap()
+            .drafts
+            .is_empty()
+    );
+
+    // Billed: locked, never silently rewritten.
+    let err = save(&mut s, &boss, "2026-10", &[reading(a, 133, "2026-10-26")]).unwrap_err();
+    assert!(err.to_string().contains("已计费"), "{err}");
+    let reading_id = s
+        .reading_sheet(&month("2026-10"), "3栋", MeterKind::Water)
+        .unwrap()[0]
+        .reading
+        .clone()
+        .unwrap()
+        .id;
+    assert!(s.mark_recheck(&boss, reading_id, "").is_err());
+
+    // The October reading was really 133: corrected, the difference goes into November.
+    let err = s
+        .correct_reading(&boss, reading_id, "133", false, "")
+        .unwrap_err();
+    assert!(err.to_string().contains("更正原因"), "{err}");
+    s.correct_reading(&boss, reading_id, "133", false, "抄表员看错一位")
+        .unwrap();
+    let sheet = s
+        .reading_sheet(&month("2026-11"), "3栋", MeterKind::Water)
+        .unwrap();
+    assert_eq!(
+        sheet[0].last_milli, 133_000,
+        "the corrected value counts from now on"
+    );
+    save(&mut s, &boss, "2026-11", &[reading(a, 170, "2026-11-25")]).unwrap();
+    let run = s.run_billing(&boss, &month("2026-11")).unwrap();
+    let line = &run.drafts[0];
+    assert_eq!(
+        line.detail,
+        "上次133 本次170 用量37吨，2026-10读数更正+2吨 × 3.80"
+    );
+    // 37 + 2 = 39 吨: over both months exactly 170 − 120 = 50 吨 was billed.
+    assert_eq!(line.amount_fen, 39 * 380);
+    let billed: i64 = s.unit_bills(u).unwrap().iter().map(|b| b.amount_fen).sum();
+    assert_eq!(billed, 50 * 380);
+    // The October bill itself is unchanged.
+    assert_eq!(s.unit_bills(u).unwrap()[0].amount_fen, 4180);
+}
+
+#[test]
+fn shared_meters_are_split_exactly_by_area_or_by_household() {
+    let (mut s, boss) = common::store();
+    let a = flat(&mut s, &boss, "3栋2单元1502", "89.50", UnitStatus::Occupied);
+    let b = flat(&mut s, &boss, "3栋2单元1503", "120.00", UnitStatus::Vacant);
+    let c = flat(&mut s, &boss, "5栋1单元0101", "60.25", UnitStatus::Occupied);
+    let mut lights = MeterForm::new(day("2026-01-01"));
+    lights.common = true;
+    lights.name = "3栋走廊灯".into();
+    lights.building = "3栋".into();
+    lights.kind = MeterKind::Electricity;
+    lights.number = "GD-3".into();
+    lights.share_basis = ShareBasis::ByArea;
+    lights.share_scope = ShareScope::Building;
+    let lights = s.add_meter(&boss, &lights).unwrap();
+    let mut pump = MeterForm::new(day("2026-01-01"));
+    pump.common = true;
+    pump.name = "二次供水泵房".into();
+    pump.kind = MeterKind::Electricity;
+    pump.number = "GD-PUMP".into();
+    pump.share_basis = ShareBasis::ByHousehold;
+    pump.share_scope = ShareScope::Estate;
+    let pump = s.add_meter(&boss, &pump).unwrap();
+    s.add_fee_item(
+        &boss,
+        &FeeItemForm {
+            name: "公摊电费".into(),
+            kind: FeeKind::Shared,
+            price: "0.68".into(),
+            unit_kinds: vec![UnitKind::Residence],
+            meter_kind: MeterKind::Electricity,
+            ..FeeItemForm::default()
+        },
+    )
+    .unwrap();
+    save(
+        &mut s,
+        &boss,
+        "2026-09",
+        &[
+            reading(lights, 1000, "2026-09-25"),
+            reading(pump, 5000, "2026-09-25"),
+        ],
+    )
+    .unwrap();
+    save(
+        &mut s,
+        &boss,
+        "2026-10",
+        &[
+            reading(lights, 1100, "2026-10-25"),
+            reading(pump, 5147, "2026-10-25"),
+        ],
+    )
+    .unwrap();
+    let run = s.run_billing(&boss, &month("2026-10")).unwrap();
+    let amount = |unit: i64| -> i64 {
+        run.drafts
+            .iter()
+            .filter(|d| d.unit_id == unit)
+            .map(|d| d.amount_fen)
+            .sum()
+    };
+    // 走廊灯: 100 度 × 0.68 = 68.00 over 89.50 and 120.00 m² → 29.05 + 38.95.
+    // 泵房: 147 度 × 0.68 = 99.96 over 3 households → 33.32 each.
+    assert_eq!(amount(a), 2905 + 3332);
+    assert_eq!(amount(b), 3895 + 3332);
+    assert_eq!(amount(c), 3332);
+    assert_eq!(amount(a) + amount(b) + amount(c), 6800 + 9996);
+    assert_eq!(run.shared.len(), 2);
+    let corridor = run.shared.iter().find(|l| l.meter == "3栋走廊灯").unwrap();
+    assert_eq!((corridor.cost_fen, corridor.units), (6800, 2));
+    let detail = &run.drafts.iter().find(|d| d.unit_id == c).unwrap().detail;
+    assert_eq!(detail, "二次供水泵房 按户分摊");
+    // The common readings are locked now.
+    let err = save(
+        &mut s,
+        &boss,
+        "2026-10",
+        &[reading(lights, 1101, "2026-10-26")],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("已计费"), "{err}");
+}
+
+fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
+    Table {
+        headers: headers.iter().map(|h| (*h).to_string()).collect(),
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| TableRow {
+                row_no: i + 2,
+                cells: r.iter().map(|c| (*c).to_string()).collect(),
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn an_import_is_checked_row_by_row_and_only_good_rows_go_in() {
+    let (mut s, boss) = common::store();
+    for (code, area) in [
+        ("3栋2单元1501", "80.00"),
+        ("3栋2单元1502", "89.50"),
+        ("3栋2单元1503", "120.00"),
+        ("3栋2单元1504", "90.00"),
+        ("3栋2单元1505", "95.00"),
+        ("3栋2单元1506", "88.00"),
+    ] {
+        flat(&mut s, &boss, code, area, UnitStatus::Occupied);
+    }
+    let a = water_meter(&mut s, &boss, "3栋2单元1501", "SB-1501", "0");
+    let b = water_meter(&mut s, &boss, "3栋2单元1502", "SB-1502", "0");
+    let c = water_meter(&mut s, &boss, "3栋2单元1503", "SB-1503", "0");
+    water_meter(&mut s, &boss, "3栋2单元1504", "SB-1504", "0");
+    water_meter(&mut s, &boss, "3栋2单元1506", "SB-1506", "0");
+    save(
+        &mut s,
+        &boss,
+        "2026-10",
+        &[
+            reading(a, 100, "2026-10-25"),
+            reading(b, 100, "2026-10-25"),
+            reading(c, 100, "2026-10-25"),
+        ],
+    )
+    .unwrap();
+    s.replace_meter(
+        &boss,
+        &ReplaceForm {
+            meter_id: c,
+            date: day("2026-11-05"),
+            final_reading: "104".into(),
+            number: "SB-1503N".into(),
+            start: "0".into(),
+            multiplier: "1".into(),
+            digits: "4".into(),
+        },
+    )
+    .unwrap();
+    let file = table(
+        &["房号", "表号", "本期读数", "抄表日期"],
+        &[
+            &["3栋2单元1501", "", "112", "2026-11-25"],
+            &["3栋2单元1502", "", "90", "2026-11-25"],
+            &["", "SB-1503", "110", "2026-11-25"],
+            &["3栋2单元1506", "", "12345", "2026-11-25"],
+            &["3栋2单元1504", "", "20", "2026-11-25"],
+            &["3栋2单元1504", "", "21", "2026-11-25"],
+            &["9栋1单元0101", "", "5", "2026-11-25"],
+            &["3栋2单元1505", "", "5", ""],
+            &["", "SB-1503N", "7.5", ""],
+        ],
+    );
+    let checks = s
+        .check_reading_import(
+            &month("2026-11"),
+            MeterKind::Water,
+            &file,
+            day("2026-11-26"),
+        )
+        .unwrap()
+        .unwrap();
+    let why = |row: usize| -> String {
+        checks
+            .iter()
+            .find(|c| c.row_no == row)
+            .and_then(|c| c.error.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(why(2), "");
+    assert!(why(3).contains("低于上次读数 100"), "{}", why(3));
+    assert!(why(4).contains("已于 2026-11-05 换下"), "{}", why(4));
+    assert!(why(5).contains("超过表盘位数"), "{}", why(5));
+    assert!(why(6).contains("同一块表"), "{}", why(6));
+    assert!(why(7).contains("同一块表"), "{}", why(7));
+    assert!(why(8).contains("没有房屋 9栋1单元0101"), "{}", why(8));
+    assert!(why(9).contains("没有在用的水表"), "{}", why(9));
+    assert_eq!(why(10), "");
+    let good: Vec<ReadingInput> = checks.iter().filter_map(|c| c.input.clone()).collect();
+    assert_eq!(good.len(), 2);
+    // The replaced meter's tail counts in the new meter's first reading: (104 − 100) + 7.5.
+    let new_meter = checks.iter().find(|c| c.row_no == 10).unwrap();
+    assert_eq!(new_meter.usage_milli, Some(11_500));
+    assert_eq!(
+        good[1].read_on,
+        day("2026-11-26"),
+        "no date: the one chosen"
+    );
+    s.save_readings(&boss, &month("2026-11"), &good, ReadingSource::Imported)
+        .unwrap();
+    assert_eq!(readings_of(&s, "2026-11"), 2);
+
+    let missing = table(&["房号", "备注"], &[]);
+    assert!(
+        s.check_reading_import(
+            &month("2026-11"),
+            MeterKind::Water,
+            &missing,
+            day("2026-11-26")
+        )
+        .unwrap()
+        .unwrap_err()
+        .contains("本期读数")
+    );
+}
+
+#[test]
+fn a_version_4_file_is_upgraded_with_its_fee_items_and_takes_meters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.sqlite");
+    common::office_file_at_version(&path, 4);
+    let mut s = Store::open(&path, common::clock()).unwrap();
+    assert_eq!(
+        s.schema_version().unwrap(),
+        wuye_desk::store::latest_version()
+    );
+    let boss = s.login("zhuguan", "secret1").unwrap();
+    common::fee_unit(&mut s, &boss);
+    let items = s.fee_items().unwrap();
+    assert_eq!(items[0].meter_kind, None);
+    let m = water_meter(&mut s, &boss, "3栋2单元1502", "SB-1502", "0");
+    save(&mut s, &boss, "2026-11", &[reading(m, 7, "2026-11-25")]).unwrap();
+    assert_eq!(readings_of(&s, "2026-11"), 1);
+}
