@@ -6,7 +6,7 @@
 use super::{DemoSpec, Rng, at, history_start};
 use crate::clock::ManualClock;
 use crate::domain::fees::Period;
-use crate::domain::kinds::{FeeKind, PayMethod, UnitKind};
+use crate::domain::kinds::{FeeKind, MeterKind, PayMethod, UnitKind};
 use crate::store::{Actor, FeeItemForm, Payment, Store, StoreResult};
 use chrono::{Days, NaiveDate};
 
@@ -126,6 +126,40 @@ pub(super) fn fill_fees(
         ),
     )?;
     store.add_fee_item(boss, &item("工本费", FeeKind::OneOff, "0", vec![], "", ""))?;
+    for (name, kind, meter_kind, price, kinds) in [
+        (
+            "水费",
+            FeeKind::Metered,
+            MeterKind::Water,
+            "3.80",
+            vec![UnitKind::Residence, UnitKind::Shop],
+        ),
+        (
+            "商铺电费",
+            FeeKind::Metered,
+            MeterKind::Electricity,
+            "1.00",
+            vec![UnitKind::Shop],
+        ),
+        (
+            "公摊电费",
+            FeeKind::Shared,
+            MeterKind::Electricity,
+            "0.68",
+            vec![UnitKind::Residence, UnitKind::Shop],
+        ),
+        (
+            "公摊水费",
+            FeeKind::Shared,
+            MeterKind::Water,
+            "3.80",
+            vec![UnitKind::Residence, UnitKind::Shop],
+        ),
+    ] {
+        let mut form = item(name, kind, price, kinds, "", "");
+        form.meter_kind = meter_kind;
+        store.add_fee_item(boss, &form)?;
+    }
 
     // A billing run at the start of every quarter of the history.
     let mut period = Period::quarter_of(start);
@@ -133,6 +167,10 @@ pub(super) fn fill_fees(
     let mut runs = Vec::new();
     loop {
         at(clock, period.first_day().max(start), 8, 30);
+        if period.first_day() > start {
+            // The quarter just ended has all its readings now: water and shared costs.
+            store.run_billing(desk, &period.previous())?;
+        }
         store.run_billing(desk, &period)?;
         runs.push(period);
         if period >= current {
@@ -153,7 +191,10 @@ pub(super) fn fill_fees(
             let Ok(due) = NaiveDate::parse_from_str(&bill.due_date, "%Y-%m-%d") else {
                 continue;
             };
-            let first = Period::parse(&bill.period).map_or(due, |p| p.first_day());
+            // Paid from when the bill is there: a period's start, or for usage billed
+            // after the period, the day of the bill (its due date less the 20 days).
+            let billed = due.checked_sub_days(Days::new(20)).unwrap_or(due);
+            let first = Period::parse(&bill.period).map_or(due, |p| p.first_day().max(billed));
             match by_period.iter_mut().find(|(p, ..)| *p == bill.period) {
                 Some((_, _, _, list)) => list.push((bill.id, bill.outstanding_fen())),
                 None => by_period.push((

@@ -20,6 +20,9 @@ pub const MAX_DIGITS: u32 = 9;
 pub const AVERAGE_MONTHS: usize = 6;
 /// A reading above this many times the recent average is flagged.
 pub const HIGH_USAGE_FACTOR: i64 = 3;
+/// Usage up to this many units (in thousandths) is too small to judge against the average:
+/// 1 吨 in a vacant flat that used 0.3 before is not worth a trip for engineering.
+pub const HIGH_USAGE_FLOOR_MILLI: i64 = 5_000;
 /// Most decimals a reading may be typed with.
 pub const MAX_DECIMALS: usize = 2;
 
@@ -217,6 +220,7 @@ pub fn reading_flags(
 ) -> Vec<ReadingFlag> {
     let mut flags = Vec::new();
     if let Some(avg) = average_milli.filter(|a| *a > 0)
+        && usage_milli > HIGH_USAGE_FLOOR_MILLI
         && i128::from(usage_milli) > i128::from(avg) * i128::from(HIGH_USAGE_FACTOR)
     {
         flags.push(ReadingFlag::High { average_milli: avg });
@@ -493,6 +497,12 @@ mod tests {
         assert_eq!(recent_average(&[]), None);
         // No history, no judgement.
         assert_eq!(reading_flags(500_000, None, true), vec![]);
+        // Too little to judge: 1 吨 against an average of 0.3.
+        assert_eq!(reading_flags(1_000, Some(300), false), vec![]);
+        assert_eq!(
+            reading_flags(5_001, Some(300), false),
+            vec![ReadingFlag::High { average_milli: 300 }]
+        );
         assert!(
             ReadingFlag::High {
                 average_milli: 11_000

@@ -21,6 +21,7 @@ pub mod handover;
 pub mod key_slip;
 pub mod notice;
 pub mod receipt;
+pub mod recheck;
 pub mod repair_order;
 pub mod repair_summary;
 pub mod stocktake;
@@ -317,6 +318,11 @@ impl PageSize {
     pub const A4: Self = Self {
         width_mm: 210.0,
         height_mm: 297.0,
+    };
+    /// A4 landscape, 297 × 210 mm: wide lists (the 待复核 list for engineering).
+    pub const A4_LANDSCAPE: Self = Self {
+        width_mm: 297.0,
+        height_mm: 210.0,
     };
     /// A5 portrait, 148 × 210 mm.
     pub const A5: Self = Self {

@@ -645,12 +645,18 @@ impl Store {
             if !item.active || item.kind == FeeKind::OneOff {
                 continue;
             }
-            let due = period
-                .first_day()
-                .checked_add_days(Days::new(u64::try_from(item.due_days).unwrap_or(0)))
-                .unwrap_or(period.first_day());
-            let units = self.units_for_item(&item)?;
             let metered = matches!(item.kind, FeeKind::Metered | FeeKind::Shared);
+            // Fees charged ahead fall due from the period's start; usage is billed after it
+            // is read, so it falls due counting from the day of the bill.
+            let due_from = if metered {
+                self.today()
+            } else {
+                period.first_day()
+            };
+            let due = due_from
+                .checked_add_days(Days::new(u64::try_from(item.due_days).unwrap_or(0)))
+                .unwrap_or(due_from);
+            let units = self.units_for_item(&item)?;
             let mut from_meters = match item.kind {
                 FeeKind::Metered => self.metered_charges(period, &item)?,
                 FeeKind::Shared => self.shared_charges(period, &item, &units, &mut preview)?,
@@ -865,6 +871,11 @@ impl Store {
 
     /// A shared item's charge per unit: each common meter's cost over the period (usage ×
     /// price) shared exactly over its units by area or by household, added up per unit.
+    ///
+    /// A period's shared costs are billed all at once or not at all: a meter left out now
+    /// could never be shared over the units already billed for the period. So when one
+    /// meter cannot be shared (not read, a unit without its area), nothing is billed for the
+    /// item this time and the reasons are listed.
     fn shared_charges(
         &self,
         period: &Period,
@@ -872,13 +883,25 @@ impl Store {
         units: &[UnitForBilling],
         preview: &mut BillingPreview,
     ) -> StoreResult<HashMap<i64, Result<Charge, String>>> {
+        let mut out: HashMap<i64, Result<Charge, String>> = HashMap::new();
         let Some(kind) = item.meter_kind else {
-            return Ok(HashMap::new());
+            return Ok(out);
         };
-        let billed: std::collections::HashSet<i64> = units.iter().map(|u| u.id).collect();
-        // unit → (total share, meters, readings).
+        let done: i64 = self.conn.query_row(
+            "SELECT count(*) FROM bill WHERE fee_item_id = ?1 AND period = ?2",
+            params![item.id, period.to_string()],
+            |r| r.get(0),
+        )?;
+        if done > 0 {
+            return Ok(out);
+        }
+        let codes: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.code.as_str())).collect();
+        // unit → (total share, meters).
         let mut shares: HashMap<i64, (i64, Vec<String>)> = HashMap::new();
-        let mut reasons: HashMap<i64, String> = HashMap::new();
+        let mut lines: Vec<SharedMeterLine> = Vec::new();
+        let mut locked = Vec::new();
+        let mut settled = Vec::new();
+        let mut failed = false;
         for lineage in self.period_usages(period, kind, true)? {
             let usage = match lineage {
                 Ok(u) => u,
@@ -886,11 +909,9 @@ impl Store {
                     preview.skipped.push((
                         meter.name.clone(),
                         item.name.clone(),
-                        format!("公共表未分摊：{reason}"),
+                        format!("公共表{reason}，本期{}暂不分摊", item.name),
                     ));
-                    for (unit, _) in self.share_units(&meter)? {
-                        reasons.insert(unit, format!("公共表 {} {reason}", meter.name));
-                    }
+                    failed = true;
                     continue;
                 }
             };
@@ -903,25 +924,34 @@ impl Store {
             let over: Vec<(i64, Option<i64>)> = self
                 .share_units(&usage.meter)?
                 .into_iter()
-                .filter(|(u, _)| billed.contains(u))
+                .filter(|(u, _)| codes.contains_key(u))
                 .collect();
             let cost = quantity_times_price(usage.billed_milli(), 1000, item.price_4dp);
             let areas: Vec<Option<i64>> = over.iter().map(|(_, a)| *a).collect();
             let split = match share_cost(cost, basis, &areas) {
                 Ok(split) => split,
                 Err(reason) => {
+                    let missing: Vec<&str> = over
+                        .iter()
+                        .filter(|(_, a)| a.is_none())
+                        .filter_map(|(u, _)| codes.get(u).copied())
+                        .take(3)
+                        .collect();
+                    let which = if missing.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（{} 等）", missing.join("、"))
+                    };
                     preview.skipped.push((
                         usage.meter.name.clone(),
                         item.name.clone(),
-                        format!("公共表未分摊：{reason}"),
+                        format!("{reason}{which}，本期{}暂不分摊", item.name),
                     ));
-                    for (unit, _) in &over {
-                        reasons.insert(*unit, format!("公共表 {} {reason}", usage.meter.name));
-                    }
+                    failed = true;
                     continue;
                 }
             };
-            preview.shared.push(SharedMeterLine {
+            lines.push(SharedMeterLine {
                 item: item.name.clone(),
                 meter: usage.meter.name.clone(),
                 number: usage.meter.number.clone(),
@@ -931,31 +961,21 @@ impl Store {
                 basis,
                 units: over.len(),
             });
-            preview
-                .locked_readings
-                .extend(usage.reading_ids.iter().copied());
-            preview
-                .settled_corrections
-                .extend(usage.corrections.iter().map(|c| c.0));
+            locked.extend(usage.reading_ids.iter().copied());
+            settled.extend(usage.corrections.iter().map(|c| c.0));
             for ((unit, _), share) in over.iter().zip(split) {
                 let entry = shares.entry(*unit).or_default();
                 entry.0 += share;
                 entry.1.push(usage.meter.name.clone());
             }
         }
-        let mut out: HashMap<i64, Result<Charge, String>> = HashMap::new();
-        for (unit, reason) in reasons {
-            out.insert(unit, Err(reason));
+        if failed {
+            return Ok(out);
         }
         for (unit, (share, meters)) in shares {
-            if out.contains_key(&unit) {
-                continue;
-            }
-            let basis_word = preview
-                .shared
+            let basis_word = lines
                 .iter()
-                .rev()
-                .find(|l| l.item == item.name && meters.contains(&l.meter))
+                .find(|l| meters.contains(&l.meter))
                 .map_or("", |l| l.basis.as_str());
             let detail = match meters.as_slice() {
                 [one] => format!("{one} {basis_word}分摊"),
@@ -964,6 +984,9 @@ impl Store {
             // The quantity of a share is its amount in fen at 0.01 元 each.
             out.insert(unit, Ok(Charge::priced(share, 1, 100, detail)));
         }
+        preview.locked_readings.extend(locked);
+        preview.settled_corrections.extend(settled);
+        preview.shared.extend(lines);
         Ok(out)
     }
 

@@ -5,6 +5,7 @@ use super::archive::ArchiveTab;
 use super::complaints::ComplaintsTab;
 use super::fees::FeesTab;
 use super::keys::KeysTab;
+use super::meters::MetersTab;
 use super::reception::{ReceptionJump, ReceptionTab};
 use super::repairs::RepairsTab;
 use super::search_box::SearchBox;
@@ -32,6 +33,8 @@ pub enum Tab {
     Repairs,
     /// 收费.
     Fees,
+    /// 抄表.
+    Meters,
     /// 钥匙.
     Keys,
     /// 业户档案.
@@ -49,6 +52,7 @@ impl Tab {
         Self::Complaints,
         Self::Repairs,
         Self::Fees,
+        Self::Meters,
         Self::Keys,
         Self::Archive,
         Self::Settings,
@@ -63,6 +67,7 @@ impl Tab {
             Self::Complaints => "投诉",
             Self::Repairs => "维修单",
             Self::Fees => "收费",
+            Self::Meters => "抄表",
             Self::Keys => "钥匙",
             Self::Archive => "业户档案",
             Self::Settings => "设置",
@@ -110,6 +115,7 @@ struct Desk {
     search: SearchBox,
     archive: ArchiveTab,
     fees: FeesTab,
+    meters: MetersTab,
     keys: KeysTab,
     repairs: RepairsTab,
     complaints: ComplaintsTab,
@@ -397,6 +403,7 @@ impl Desk {
             search: SearchBox::default(),
             archive: ArchiveTab::default(),
             fees: FeesTab::default(),
+            meters: MetersTab::default(),
             keys: KeysTab::default(),
             repairs: RepairsTab::default(),
             complaints: ComplaintsTab::default(),
@@ -437,6 +444,7 @@ fn desk_ui(
                         Tab::Reception => desk.reception.invalidate(),
                         Tab::Complaints => desk.complaints.invalidate(),
                         Tab::Repairs => desk.repairs.invalidate(),
+                        Tab::Meters => desk.meters.invalidate(),
                         _ => {}
                     }
                 }
@@ -512,6 +520,7 @@ fn desk_ui(
         Tab::Complaints => desk.complaints.ui(ui, &mut ctx),
         Tab::Repairs => desk.repairs.ui(ui, &mut ctx),
         Tab::Fees => desk.fees.ui(ui, &mut ctx),
+        Tab::Meters => desk.meters.ui(ui, &mut ctx),
         Tab::Keys => desk.keys.ui(ui, &mut ctx),
         Tab::Archive => desk.archive.ui(ui, &mut ctx),
         Tab::Settings => desk.settings.ui(ui, &mut ctx),

@@ -11,6 +11,8 @@ pub mod fees;
 pub mod fees_admin;
 pub mod fonts;
 pub mod keys;
+pub mod meters;
+pub mod meters_admin;
 pub mod month_end;
 pub mod reception;
 pub mod repairs;

@@ -1,0 +1,153 @@
+//! The 抄表 tab driven from the keyboard: a building's readings typed one after another with
+//! Enter, a reading lower than last month's asked about and sent back to engineering as
+//! 待复核, then read again and fixed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::ui::*;
+
+use egui::Key;
+use egui_kittest::kittest::Queryable;
+use wuye_desk::domain::fees::Period;
+use wuye_desk::domain::forms::UnitForm;
+use wuye_desk::domain::kinds::{MeterKind, ReadingState, Role, UnitStatus};
+use wuye_desk::store::{MeterForm, NewOperator, ReadingInput, ReadingSource};
+use wuye_desk::ui::DeskApp;
+
+const UNITS: [&str; 3] = ["3栋2单元1501", "3栋2单元1502", "3栋2单元1503"];
+
+fn prepared(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("office.sqlite");
+    let (mut s, boss) = common::office_file(&path);
+    s.create_operator(
+        &boss,
+        &NewOperator {
+            login: "kefu".into(),
+            name: "李客服".into(),
+            role: Some(Role::FrontDesk),
+            password: "123456".into(),
+        },
+    )
+    .unwrap();
+    let mut october = Vec::new();
+    for code in UNITS {
+        let u = s
+            .add_unit(
+                &boss,
+                &UnitForm {
+                    code: code.into(),
+                    area: "89.50".into(),
+                    ..UnitForm::default()
+                },
+            )
+            .unwrap();
+        s.hand_over(&boss, u, common::day("2025-01-01"), UnitStatus::Occupied)
+            .unwrap();
+        let mut meter = MeterForm::new(common::day("2026-01-01"));
+        meter.unit_code = code.into();
+        meter.number = format!("SB-{}", &code[code.len() - 4..]);
+        let id = s.add_meter(&boss, &meter).unwrap();
+        october.push(ReadingInput {
+            meter_id: id,
+            value_milli: 100_000,
+            rollover: false,
+            read_on: common::day("2026-10-25"),
+            state: ReadingState::Normal,
+            note: String::new(),
+        });
+    }
+    s.save_readings(
+        &boss,
+        &Period::parse("2026-10").unwrap(),
+        &october,
+        ReadingSource::Typed,
+    )
+    .unwrap();
+    path
+}
+
+fn typed(h: &mut egui_kittest::Harness<'_, DeskApp>, text: &str) {
+    h.event(egui::Event::Text(text.into()));
+    h.run();
+}
+
+fn press(h: &mut egui_kittest::Harness<'_, DeskApp>, key: Key) {
+    h.key_press(key);
+    h.run();
+}
+
+fn november(h: &egui_kittest::Harness<'_, DeskApp>) -> Vec<(i64, ReadingState)> {
+    h.state()
+        .store()
+        .unwrap()
+        .reading_sheet(&Period::parse("2026-11").unwrap(), "3栋", MeterKind::Water)
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.reading.as_ref().map_or((-1, ReadingState::Normal), |x| {
+                (x.value_milli / 1000, x.state)
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_building_is_read_from_the_keyboard_and_a_low_reading_goes_to_recheck_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = prepared(dir.path());
+    let mut h = harness(
+        DeskApp::new(&path, dir.path().join("demo.sqlite"), common::clock()).without_viewer(),
+    );
+    h.run();
+    log_in(&mut h, "kefu", "123456");
+    h.get_by_label("抄表").click();
+    h.run();
+    // The sheet opens on November, 3栋, water, ready to type into the first unit.
+    assert_eq!(field(&h, "月份").value().as_deref(), Some("2026-11"));
+    typed(&mut h, "112");
+    press(&mut h, Key::Enter);
+    typed(&mut h, "90");
+    press(&mut h, Key::Enter);
+    // Lower than last time: asked, nothing saved yet.
+    h.get_by_label_contains("90 低于上次 100");
+    assert_eq!(november(&h)[1].0, -1);
+    // 翻表 has the keyboard; Tab to 读错·待复核 and Enter.
+    press(&mut h, Key::Tab);
+    press(&mut h, Key::Enter);
+    assert_eq!(november(&h)[1], (90, ReadingState::Recheck));
+    h.get_by_label_contains("待复核：低于上次读数");
+    // On to the last unit.
+    typed(&mut h, "120");
+    press(&mut h, Key::Enter);
+    assert_eq!(
+        november(&h),
+        vec![
+            (112, ReadingState::Normal),
+            (90, ReadingState::Recheck),
+            (120, ReadingState::Normal)
+        ]
+    );
+    h.get_by_label("待复核 1");
+    assert_eq!(h.state().store().unwrap().recheck_list().unwrap().len(), 1);
+
+    // Engineering reads it again: up to the row, type the right reading.
+    press(&mut h, Key::ArrowUp);
+    press(&mut h, Key::End);
+    press(&mut h, Key::Backspace);
+    press(&mut h, Key::Backspace);
+    typed(&mut h, "105");
+    press(&mut h, Key::Enter);
+    assert_eq!(november(&h)[1], (105, ReadingState::Normal));
+    assert!(
+        h.state()
+            .store()
+            .unwrap()
+            .recheck_list()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(h.query_by_label("待复核 1").is_none());
+    // Nothing above needed the mouse after opening the tab; the row now shows its usage.
+    h.get_by_label("5 吨");
+}
