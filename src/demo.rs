@@ -262,8 +262,20 @@ pub fn generate(store: &mut Store, spec: &DemoSpec) -> StoreResult<Actor> {
     store.set_clock(manual.clone());
     store.set_bulk_mode(true)?;
     let result = fill(store, &supervisor, spec, &manual, today)
-        .and_then(|()| meters::fill_meters(store, &supervisor, &desk, spec, &manual, today))
-        .and_then(|()| fees::fill_fees(store, &supervisor, &desk, spec, &manual, today))
+        .and_then(|()| {
+            // Meters are read month by month as the fee history walks past each 25th.
+            let mut readings = meters::set_up_meters(store, &supervisor, spec, &manual, today)?;
+            fees::fill_fees(
+                store,
+                &supervisor,
+                &desk,
+                spec,
+                &manual,
+                today,
+                &mut readings,
+            )?;
+            readings.read_until(store, &supervisor, &desk, &manual, today)
+        })
         .and_then(|()| keys::fill_keys(store, &supervisor, &desk, spec, &manual, today))
         .and_then(|()| desk::fill_desk(store, &desk, spec, &manual, today));
     store.set_bulk_mode(false)?;

@@ -623,3 +623,80 @@ fn a_version_4_file_is_upgraded_with_its_fee_items_and_takes_meters() {
     save(&mut s, &boss, "2026-11", &[reading(m, 7, "2026-11-25")]).unwrap();
     assert_eq!(readings_of(&s, "2026-11"), 1);
 }
+
+#[test]
+fn a_common_meter_that_cannot_be_shared_holds_back_the_whole_periods_shared_bills() {
+    let (mut s, boss) = common::store();
+    flat(&mut s, &boss, "3栋2单元1502", "89.50", UnitStatus::Occupied);
+    let gap = flat(&mut s, &boss, "3栋2单元1503", "", UnitStatus::Occupied);
+    let mut lift = MeterForm::new(day("2026-01-01"));
+    lift.common = true;
+    lift.name = "3栋电梯".into();
+    lift.building = "3栋".into();
+    lift.kind = MeterKind::Electricity;
+    lift.number = "GD-LIFT".into();
+    lift.share_basis = ShareBasis::ByHousehold;
+    lift.share_scope = ShareScope::Building;
+    let lift = s.add_meter(&boss, &lift).unwrap();
+    let mut lights = MeterForm::new(day("2026-01-01"));
+    lights.common = true;
+    lights.name = "3栋走廊灯".into();
+    lights.building = "3栋".into();
+    lights.kind = MeterKind::Electricity;
+    lights.number = "GD-3".into();
+    lights.share_basis = ShareBasis::ByArea;
+    lights.share_scope = ShareScope::Building;
+    let lights = s.add_meter(&boss, &lights).unwrap();
+    s.add_fee_item(
+        &boss,
+        &FeeItemForm {
+            name: "公摊电费".into(),
+            kind: FeeKind::Shared,
+            price: "0.68".into(),
+            unit_kinds: vec![UnitKind::Residence],
+            meter_kind: MeterKind::Electricity,
+            ..FeeItemForm::default()
+        },
+    )
+    .unwrap();
+    save(
+        &mut s,
+        &boss,
+        "2026-10",
+        &[
+            reading(lift, 100, "2026-10-25"),
+            reading(lights, 100, "2026-10-25"),
+        ],
+    )
+    .unwrap();
+    // One unit has no area: the corridor lights cannot be shared by area, and the lift's
+    // share waits with them, so nothing is left out for good.
+    let run = s.run_billing(&boss, &month("2026-10")).unwrap();
+    assert!(run.drafts.is_empty(), "{:?}", run.drafts);
+    let why = run
+        .skipped
+        .iter()
+        .find(|(what, ..)| what == "3栋走廊灯")
+        .map(|(_, _, why)| why.clone())
+        .unwrap();
+    assert!(
+        why.contains("缺建筑面积") && why.contains("3栋2单元1503"),
+        "{why}"
+    );
+    // The area is filled in; the next run bills both meters.
+    s.update_unit(
+        &boss,
+        gap,
+        &UnitForm {
+            code: "3栋2单元1503".into(),
+            area: "120.00".into(),
+            status: UnitStatus::Occupied,
+            ..UnitForm::default()
+        },
+    )
+    .unwrap();
+    let run = s.run_billing(&boss, &month("2026-10")).unwrap();
+    assert_eq!(run.drafts.len(), 2);
+    assert_eq!(run.total_fen(), 2 * 6800);
+    assert_eq!(run.drafts[0].detail, "公共表2块 分摊");
+}

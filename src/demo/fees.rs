@@ -3,6 +3,7 @@
 //! again), a closed day for every past day with receipts, and arrears left where people did
 //! not pay.
 
+use super::meters::MeterHistory;
 use super::{DemoSpec, Rng, at, history_start};
 use crate::clock::ManualClock;
 use crate::domain::fees::Period;
@@ -70,6 +71,7 @@ struct Visit {
 }
 
 /// Fills in the fee history. The clock is walked through it and left at `today`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn fill_fees(
     store: &mut Store,
     boss: &Actor,
@@ -77,6 +79,7 @@ pub(super) fn fill_fees(
     spec: &DemoSpec,
     clock: &ManualClock,
     today: NaiveDate,
+    readings: &mut MeterHistory,
 ) -> StoreResult<()> {
     let mut rng = Rng::new(spec.seed.wrapping_add(31));
     let start = history_start(today, spec.months);
@@ -126,47 +129,15 @@ pub(super) fn fill_fees(
         ),
     )?;
     store.add_fee_item(boss, &item("工本费", FeeKind::OneOff, "0", vec![], "", ""))?;
-    for (name, kind, meter_kind, price, kinds) in [
-        (
-            "水费",
-            FeeKind::Metered,
-            MeterKind::Water,
-            "3.80",
-            vec![UnitKind::Residence, UnitKind::Shop],
-        ),
-        (
-            "商铺电费",
-            FeeKind::Metered,
-            MeterKind::Electricity,
-            "1.00",
-            vec![UnitKind::Shop],
-        ),
-        (
-            "公摊电费",
-            FeeKind::Shared,
-            MeterKind::Electricity,
-            "0.68",
-            vec![UnitKind::Residence, UnitKind::Shop],
-        ),
-        (
-            "公摊水费",
-            FeeKind::Shared,
-            MeterKind::Water,
-            "3.80",
-            vec![UnitKind::Residence, UnitKind::Shop],
-        ),
-    ] {
-        let mut form = item(name, kind, price, kinds, "", "");
-        form.meter_kind = meter_kind;
-        store.add_fee_item(boss, &form)?;
-    }
-
+    add_metered_items(store, boss)?;
     // A billing run at the start of every quarter of the history.
     let mut period = Period::quarter_of(start);
     let current = Period::quarter_of(today);
     let mut runs = Vec::new();
     loop {
-        at(clock, period.first_day().max(start), 8, 30);
+        let day = period.first_day().max(start);
+        readings.read_until(store, boss, desk, clock, day)?;
+        at(clock, day, 8, 30);
         if period.first_day() > start {
             // The quarter just ended has all its readings now: water and shared costs.
             store.run_billing(desk, &period.previous())?;
@@ -195,8 +166,13 @@ pub(super) fn fill_fees(
             // after the period, the day of the bill (its due date less the 20 days).
             let billed = due.checked_sub_days(Days::new(20)).unwrap_or(due);
             let first = Period::parse(&bill.period).map_or(due, |p| p.first_day().max(billed));
+            // Nobody pays a bill before it is made: not before the history starts.
+            let first = first.max(start);
             match by_period.iter_mut().find(|(p, ..)| *p == bill.period) {
-                Some((_, _, _, list)) => list.push((bill.id, bill.outstanding_fen())),
+                Some((_, group_first, _, list)) => {
+                    *group_first = (*group_first).max(first);
+                    list.push((bill.id, bill.outstanding_fen()));
+                }
                 None => by_period.push((
                     bill.period.clone(),
                     first,
@@ -283,5 +259,46 @@ pub(super) fn fill_fees(
         store.close_day(desk, day, expected, "")?;
     }
     at(clock, today, 9, 0);
+    Ok(())
+}
+
+/// The items billed from meter readings: water by each unit's meter, shop electricity, and
+/// the shared electricity and water of the common meters.
+fn add_metered_items(store: &mut Store, boss: &Actor) -> StoreResult<()> {
+    for (name, kind, meter_kind, price, kinds) in [
+        (
+            "水费",
+            FeeKind::Metered,
+            MeterKind::Water,
+            "3.80",
+            vec![UnitKind::Residence, UnitKind::Shop],
+        ),
+        (
+            "商铺电费",
+            FeeKind::Metered,
+            MeterKind::Electricity,
+            "1.00",
+            vec![UnitKind::Shop],
+        ),
+        (
+            "公摊电费",
+            FeeKind::Shared,
+            MeterKind::Electricity,
+            "0.68",
+            vec![UnitKind::Residence, UnitKind::Shop],
+        ),
+        (
+            "公摊水费",
+            FeeKind::Shared,
+            MeterKind::Water,
+            "3.80",
+            vec![UnitKind::Residence, UnitKind::Shop],
+        ),
+    ] {
+        let mut form = item(name, kind, price, kinds, "", "");
+        form.meter_kind = meter_kind;
+        store.add_fee_item(boss, &form)?;
+    }
+
     Ok(())
 }

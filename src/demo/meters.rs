@@ -38,15 +38,27 @@ fn usage_range(kind: MeterKind, status: UnitStatus, shop: bool) -> (u64, u64) {
     }
 }
 
-/// Fills in meters and their readings. The clock is walked through the history.
-pub(super) fn fill_meters(
+/// The meters being read month by month through the history.
+pub(super) struct MeterHistory {
+    rng: Rng,
+    dials: Vec<Dial>,
+    /// The next month to read.
+    next: Period,
+    /// The month before today's.
+    last_month: Period,
+    today: NaiveDate,
+    replaced: u32,
+}
+
+/// Puts in the meters (dated just before the history starts); they are read by
+/// [`MeterHistory::read_until`] as the history is walked.
+pub(super) fn set_up_meters(
     store: &mut Store,
     boss: &Actor,
-    desk: &Actor,
     spec: &DemoSpec,
     clock: &ManualClock,
     today: NaiveDate,
-) -> StoreResult<()> {
+) -> StoreResult<MeterHistory> {
     let mut rng = Rng::new(spec.seed.wrapping_add(71));
     let start = history_start(today, spec.months);
     let opened = start.checked_sub_days(Days::new(20)).unwrap_or(start);
@@ -156,21 +168,55 @@ pub(super) fn fill_meters(
         )?);
     }
 
-    // The 25th of every month up to last month; this month too once its 25th has passed.
-    let mut month = Period::month_of(start);
-    let this_month = Period::month_of(today);
-    let last_month = this_month.previous();
-    let mut replaced = 0;
-    loop {
-        let Some(read_on) = month.first_day().with_day(25) else {
-            break;
-        };
-        if read_on > today {
-            break;
+    Ok(MeterHistory {
+        rng,
+        dials,
+        next: Period::month_of(start),
+        last_month: Period::month_of(today).previous(),
+        today,
+        replaced: 0,
+    })
+}
+
+impl MeterHistory {
+    /// Reads every meter on the 25th of each month up to `day` (never after today).
+    pub(super) fn read_until(
+        &mut self,
+        store: &mut Store,
+        boss: &Actor,
+        desk: &Actor,
+        clock: &ManualClock,
+        day: NaiveDate,
+    ) -> StoreResult<()> {
+        let day = day.min(self.today);
+        loop {
+            let Some(read_on) = self.next.first_day().with_day(25) else {
+                return Ok(());
+            };
+            if read_on > day {
+                return Ok(());
+            }
+            let month = self.next;
+            self.read_month(store, boss, desk, clock, &month, read_on)?;
+            self.next = month.next();
         }
+    }
+
+    fn read_month(
+        &mut self,
+        store: &mut Store,
+        boss: &Actor,
+        desk: &Actor,
+        clock: &ManualClock,
+        month: &Period,
+        read_on: NaiveDate,
+    ) -> StoreResult<()> {
+        let today = self.today;
+        let rng = &mut self.rng;
+        let dials = &mut self.dials;
         at(clock, read_on, 16, 30);
         let mut inputs = Vec::with_capacity(dials.len());
-        let last = month == last_month;
+        let last = *month == self.last_month;
         for (i, dial) in dials.iter_mut().enumerate() {
             // Last month: two meters not read yet.
             if last && i % 97 == 5 && i < 300 {
@@ -202,9 +248,9 @@ pub(super) fn fill_meters(
             }
             inputs.push(input);
         }
-        store.save_readings(desk, &month, &inputs, ReadingSource::Typed)?;
+        store.save_readings(desk, month, &inputs, ReadingSource::Typed)?;
         // Now and then a meter is replaced a few days after the reading.
-        if replaced < 2 && rng.chance(15) {
+        if self.replaced < 2 && rng.chance(15) {
             let i =
                 usize::try_from(rng.below(u64::try_from(dials.len()).unwrap_or(1))).unwrap_or(0);
             if let Some(dial) = dials.get_mut(i)
@@ -228,15 +274,11 @@ pub(super) fn fill_meters(
                 )?;
                 dial.id = new_id;
                 dial.value_milli = 0;
-                replaced += 1;
+                self.replaced += 1;
             }
         }
-        if month >= this_month {
-            break;
-        }
-        month = month.next();
+        Ok(())
     }
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -973,10 +973,16 @@ impl Store {
             return Ok(out);
         }
         for (unit, (share, meters)) in shares {
-            let basis_word = lines
+            // 按面积 or 按户 when all the unit's meters share the same way.
+            let mut bases = lines
                 .iter()
-                .find(|l| meters.contains(&l.meter))
-                .map_or("", |l| l.basis.as_str());
+                .filter(|l| meters.contains(&l.meter))
+                .map(|l| l.basis);
+            let first = bases.next();
+            let basis_word = match first {
+                Some(b) if bases.all(|x| x == b) => b.as_str(),
+                _ => "",
+            };
             let detail = match meters.as_slice() {
                 [one] => format!("{one} {basis_word}分摊"),
                 many => format!("公共表{}块 {basis_word}分摊", many.len()),

@@ -1428,6 +1428,16 @@ impl Store {
         })
     }
 
+    /// How many meters in use at the end of `month` have no reading for it.
+    pub fn unread_meters(&self, month: &Period) -> StoreResult<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM meter m WHERE m.opened_on <= ?2 AND (m.closed_on IS NULL OR m.closed_on > ?2)
+               AND NOT EXISTS (SELECT 1 FROM meter_reading r WHERE r.meter_id = m.id AND r.month = ?1)",
+            params![month.to_string(), date_str(month.last_day())],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Whether `month` (`2026-11`) is closed (月末结账).
     pub fn is_month_closed(&self, month: &str) -> StoreResult<bool> {
         let n: i64 = self.conn.query_row(

@@ -67,11 +67,7 @@ impl Store {
         };
         let end = format!("{last} 23:59:59");
         let mut open = Vec::new();
-        let unread = count(
-            "SELECT count(*) FROM meter mt WHERE mt.opened_on <= ?2 AND (mt.closed_on IS NULL OR mt.closed_on > ?2)
-               AND NOT EXISTS (SELECT 1 FROM meter_reading r WHERE r.meter_id = mt.id AND r.month = ?1)",
-            &[&m, &last],
-        )?;
+        let unread = self.unread_meters(month)?;
         push_open(
             &mut open,
             "抄表",

@@ -543,6 +543,14 @@ fn desk_ui(
         }
         Some(TodoJump::Keys) => *tab = Tab::Keys,
         Some(TodoJump::Fees) => *tab = Tab::Fees,
+        Some(TodoJump::Recheck) => {
+            *tab = Tab::Meters;
+            desk.meters.show_recheck();
+        }
+        Some(TodoJump::Readings(month)) => {
+            *tab = Tab::Meters;
+            desk.meters.show_month(&month);
+        }
         None => {}
     }
     match reception_jump {

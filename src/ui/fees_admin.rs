@@ -57,7 +57,7 @@ impl BillingView {
         };
         ui.horizontal(|ui| {
             ui.label(format!(
-                "{}：将生成 {} 条应收，合计 {} 元；已有 {} 条不再生成；跳过 {} 户。",
+                "{}：将生成 {} 条应收，合计 {} 元；已有 {} 条不再生成；暂不计费 {} 项（原因见下）。",
                 period.label(),
                 preview.drafts.len(),
                 yuan(preview.total_fen()),
@@ -72,6 +72,24 @@ impl BillingView {
         }
         for (code, item, why) in preview.skipped.iter().take(20) {
             ui.label(egui::RichText::new(format!("{code} {item}：{why}")).color(theme::WARN));
+        }
+        if preview.skipped.len() > 20 {
+            muted(ui, format!("…… 另有 {} 项", preview.skipped.len() - 20));
+        }
+        for line in &preview.shared {
+            muted(
+                ui,
+                format!(
+                    "{}：{}（{}）{}，合计 {} 元，{}分摊到 {} 户",
+                    line.item,
+                    line.meter,
+                    line.number,
+                    line.detail,
+                    yuan(line.cost_fen),
+                    line.basis,
+                    line.units
+                ),
+            );
         }
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         TableBuilder::new(ui)

@@ -152,6 +152,15 @@ impl MetersTab {
         self.pending_meter = meter_id;
     }
 
+    /// Shows the sheet of `month`, ready at its first meter not read.
+    pub fn show_month(&mut self, month: &Period) {
+        self.view = MetersView::Sheet;
+        self.month_text = month.to_string();
+        self.read_on = None;
+        self.focus = None;
+        self.invalidate();
+    }
+
     /// Shows the 待复核 page.
     pub fn show_recheck(&mut self) {
         self.view = MetersView::Recheck;

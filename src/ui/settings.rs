@@ -7,7 +7,7 @@ use super::widgets::{choice_row, field_row, muted, password_row, section};
 use crate::domain::fees::late_fee_example;
 use crate::domain::idcard::mask_ids_in_text;
 use crate::domain::kinds::Role;
-use crate::domain::kinds::{FeeKind, UnitKind};
+use crate::domain::kinds::{FeeKind, MeterKind, UnitKind};
 use crate::domain::money::price_text;
 use crate::store::{
     AuditEntry, FeeItem, FeeItemForm, NewOperator, Office, OperatorRow, StoreError,
@@ -260,7 +260,10 @@ impl SettingsTab {
                 ui.end_row();
                 for item in &self.fee_items {
                     ui.label(&item.name);
-                    ui.label(item.kind.as_str());
+                    ui.label(match item.meter_kind {
+                        Some(m) => format!("{}（{}）", item.kind, m.meter_name()),
+                        None => item.kind.as_str().to_string(),
+                    });
                     ui.label(format!(
                         "{} {}",
                         price_text(item.price_4dp),
@@ -321,6 +324,19 @@ impl SettingsTab {
         egui::Grid::new("fee_form").num_columns(2).show(ui, |ui| {
             field_row(ui, "项目名称", &mut form.name, e_name.as_deref());
             choice_row(ui, "计费方式", &mut form.kind, FeeKind::ALL);
+            if matches!(form.kind, FeeKind::Metered | FeeKind::Shared) {
+                choice_row(ui, "按哪种表", &mut form.meter_kind, MeterKind::ALL);
+                ui.label("");
+                muted(
+                    ui,
+                    if form.kind == FeeKind::Metered {
+                        "按每户这种表本期的用量 × 单价计费（抄表完成后核算）"
+                    } else {
+                        "这种公共表本期用量 × 单价，按各表的公摊方式分到户（抄表完成后核算）"
+                    },
+                );
+                ui.end_row();
+            }
             field_row(ui, "单价（元）", &mut form.price, e_price.as_deref());
             ui.label("适用房屋");
             ui.horizontal(|ui| {

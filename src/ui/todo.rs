@@ -5,7 +5,10 @@
 use super::app::DeskCtx;
 use super::theme;
 use super::widgets::{muted, section};
-use crate::store::{ComplaintRow, HandoverRow, KeyLoanRow, ReceptionRow, RepairRow, StoreError};
+use crate::domain::fees::Period;
+use crate::store::{
+    ComplaintRow, HandoverRow, KeyLoanRow, ReceptionRow, RecheckRow, RepairRow, StoreError,
+};
 use chrono::NaiveDate;
 
 /// How many rows of each kind are shown at most.
@@ -24,6 +27,10 @@ pub enum TodoJump {
     Keys,
     /// The 收费 tab (days to close).
     Fees,
+    /// 抄表 → 待复核.
+    Recheck,
+    /// 抄表 → the sheet of a month (`2026-11`) not fully read.
+    Readings(crate::domain::fees::Period),
 }
 
 #[derive(Default)]
@@ -34,6 +41,9 @@ struct TodoLists {
     repairs: Vec<RepairRow>,
     overdue_keys: Vec<KeyLoanRow>,
     unclosed_days: Vec<String>,
+    recheck: Vec<RecheckRow>,
+    /// Last month, and how many meters in use have no reading for it.
+    unread: Option<(Period, i64)>,
 }
 
 /// The to-do view's state: loaded when the view opens or on 刷新, never per frame.
@@ -90,6 +100,11 @@ impl TodoTab {
                 .into_iter()
                 .filter(|d| *d < today)
                 .collect(),
+            recheck: ctx.store.recheck_list()?,
+            unread: {
+                let last = Period::month_of(ctx.today).previous();
+                Some((last, ctx.store.unread_meters(&last)?)).filter(|(_, n)| *n > 0)
+            },
         })
     }
 
@@ -123,7 +138,9 @@ impl TodoTab {
             + lists.complaints.len()
             + lists.repairs.len()
             + lists.overdue_keys.len()
-            + lists.unclosed_days.len();
+            + lists.unclosed_days.len()
+            + lists.recheck.len()
+            + usize::from(lists.unread.is_some());
         if total == 0 {
             muted(ui, "没有待办事项。");
         }
@@ -236,6 +253,29 @@ impl TodoTab {
                         );
                         if row(ui, &text, true) {
                             jump = Some(TodoJump::Keys);
+                        }
+                    }
+                }
+                if !lists.recheck.is_empty() || lists.unread.is_some() {
+                    section(ui, &format!("抄表待复核 {} 条", lists.recheck.len()));
+                    if let Some((month, n)) = lists.unread {
+                        let text = format!("{} 还有 {n} 块表没有读数", month.label());
+                        if row(ui, &text, true) {
+                            jump = Some(TodoJump::Readings(month));
+                        }
+                    }
+                    for r in &lists.recheck {
+                        let text = format!(
+                            "待复核 {} {} {}（表号 {}，{}）— {}",
+                            r.month,
+                            r.meter.label(),
+                            r.meter.kind.meter_name(),
+                            r.meter.number,
+                            r.meter.location,
+                            r.note
+                        );
+                        if row(ui, &text, false) {
+                            jump = Some(TodoJump::Recheck);
                         }
                     }
                 }
