@@ -2,6 +2,7 @@
 //! benchmarks run on. Deterministic for a given seed.
 
 use crate::clock::ManualClock;
+use crate::domain::fees::Period;
 use crate::domain::forms::{PersonForm, UnitForm};
 use crate::domain::idcard::id_check_digit;
 use crate::domain::kinds::{CardKind, OccupantRole, Role, UnitKind, UnitStatus};
@@ -277,11 +278,38 @@ pub fn generate(store: &mut Store, spec: &DemoSpec) -> StoreResult<Actor> {
             readings.read_until(store, &supervisor, &desk, &manual, today)
         })
         .and_then(|()| keys::fill_keys(store, &supervisor, &desk, spec, &manual, today))
-        .and_then(|()| desk::fill_desk(store, &desk, spec, &manual, today));
+        .and_then(|()| desk::fill_desk(store, &desk, spec, &manual, today))
+        .and_then(|()| close_months(store, &supervisor, spec, &manual, today));
     store.set_bulk_mode(false)?;
     store.set_clock(real);
     result?;
     Ok(supervisor)
+}
+
+/// Every month before last month was closed (月末结账) on the 2nd of the month after it;
+/// last month is left for the person to close and export.
+fn close_months(
+    store: &mut Store,
+    supervisor: &Actor,
+    spec: &DemoSpec,
+    clock: &ManualClock,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    let last_month = Period::month_of(today).previous();
+    let mut month = Period::month_of(history_start(today, spec.months));
+    while month < last_month {
+        let next = month.next();
+        at(
+            clock,
+            next.first_day().succ_opt().unwrap_or(next.first_day()),
+            10,
+            0,
+        );
+        store.close_month(supervisor, &month, "")?;
+        month = next;
+    }
+    at(clock, today, 9, 0);
+    Ok(())
 }
 
 /// The day the demo's history starts: `months` before `today`.

@@ -6,7 +6,9 @@ use crate::domain::money::{capital, yuan};
 use crate::print::handover::{HandoverPrint, HandoverReceiptRow, handover_pdf};
 use crate::print::notice::{NoticeKind, NoticePrint, notices_pdf};
 use crate::print::receipt::{ReceiptLayout, ReceiptLinePrint, ReceiptPrint, receipts_pdf};
-use crate::store::{BillRow, Store, StoreError};
+use crate::print::repair_summary::{CarriedPrint, RepairSummaryPrint, SummaryLinePrint};
+use crate::print::stocktake::{StocktakeLinePrint, StocktakePrint};
+use crate::store::{BillRow, RepairMonthSummary, RepairSummaryLine, Stocktake, Store, StoreError};
 use chrono::{Days, NaiveDate};
 
 /// Why a document could not be made.
@@ -289,4 +291,86 @@ pub fn handover_document(
         closed_at: day.closed.as_ref().map(|c| c.0.clone()).unwrap_or_default(),
     };
     Ok(handover_pdf(&print)?)
+}
+
+/// `2026-11-27 09:30:00` → `2026-11-27 09:30`: a stored time as the desk reads it.
+#[must_use]
+pub fn short_time(s: &str) -> &str {
+    s.get(..16).unwrap_or(s)
+}
+
+/// Minutes as 5小时20分 / 1天2小时.
+#[must_use]
+pub fn duration_text(minutes: i64) -> String {
+    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    match (d, h, m) {
+        (0, 0, m) => format!("{m}分"),
+        (0, h, 0) => format!("{h}小时"),
+        (0, h, m) => format!("{h}小时{m}分"),
+        (d, h, _) => format!("{d}天{h}小时"),
+    }
+}
+
+/// Last month's summary, ready to print.
+#[must_use]
+pub fn summary_print(
+    office_name: &str,
+    printed: &str,
+    s: &RepairMonthSummary,
+) -> RepairSummaryPrint {
+    let line = |l: &RepairSummaryLine| SummaryLinePrint {
+        name: l.name.clone(),
+        orders: l.orders.to_string(),
+        completed: l.completed.to_string(),
+        average: l.avg_minutes.map(duration_text).unwrap_or_default(),
+    };
+    RepairSummaryPrint {
+        office_name: office_name.to_string(),
+        month: s.month.clone(),
+        total: s.orders.len().to_string(),
+        by_category: s.by_category.iter().map(line).collect(),
+        by_state: s.by_state.iter().map(line).collect(),
+        carried_over: s
+            .carried_over
+            .iter()
+            .map(|o| CarriedPrint {
+                number: o.number.clone(),
+                location: o.location(),
+                category: o.category.clone(),
+                reported_at: short_time(&o.reported_at).to_string(),
+                state: o.state.clone(),
+            })
+            .collect(),
+        printed: printed.to_string(),
+    }
+}
+
+/// A stock-take, ready to print.
+#[must_use]
+pub fn stocktake_print(office_name: &str, t: &Stocktake) -> StocktakePrint {
+    StocktakePrint {
+        office_name: office_name.to_string(),
+        month: t.month.clone(),
+        counted: format!("{} {}", t.counted_by, short_time(&t.counted_at)),
+        signed: t
+            .signed
+            .as_ref()
+            .map(|(at, by, note)| format!("{by} {}：{note}", short_time(at)))
+            .unwrap_or_default(),
+        lines: t
+            .lines
+            .iter()
+            .map(|l| StocktakeLinePrint {
+                kind: l.kind.clone(),
+                label: l.label.clone(),
+                expected: l.expected.to_string(),
+                counted: l.counted.to_string(),
+                difference: match l.difference() {
+                    0 => String::new(),
+                    d => format!("{d:+}"),
+                },
+                note: l.note.clone(),
+            })
+            .collect(),
+    }
 }

@@ -35,7 +35,7 @@ enum Command {
     },
     /// 核验收据链和数据库完整性（有问题时返回非零）
     Verify,
-    /// 月末归档：导出一个月的工作簿、移交表、数据库快照和校验清单
+    /// 月末归档：检查并结账（尚未结账时），导出一个月的工作簿、PDF、数据库快照和校验清单
     Export {
         /// 月份，如 2026-10
         #[arg(long)]
@@ -43,6 +43,9 @@ enum Command {
         /// 导出到的文件夹
         #[arg(long)]
         out: PathBuf,
+        /// 结账记在哪位主管名下（默认第一位主管）
+        #[arg(long)]
+        operator: Option<String>,
     },
     /// 备份数据库（程序运行时也可以，得到一致的副本）
     Backup {
@@ -131,8 +134,12 @@ fn main() -> ExitCode {
             )
         }),
         Some(Command::Verify) => need_db(cli.db.as_deref()).and_then(|db| verify(&db)),
-        Some(Command::Export { month, out }) => {
-            need_db(cli.db.as_deref()).and_then(|db| export(&db, &month, &out))
+        Some(Command::Export {
+            month,
+            out,
+            operator,
+        }) => {
+            need_db(cli.db.as_deref()).and_then(|db| export(&db, &month, &out, operator.as_deref()))
         }
         Some(Command::Backup { out }) => {
             need_db(cli.db.as_deref()).and_then(|db| backup(&db, &out))
@@ -148,10 +155,24 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            eprintln!("错误：{}", error_text(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes, each said once: our messages already carry their cause's
+/// words, so a cause is only added when it says something new.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let said = cause.to_string();
+        if !text.contains(&said) {
+            text.push('：');
+            text.push_str(&said);
+        }
+    }
+    text
 }
 
 fn need_db(db: Option<&Path>) -> Result<PathBuf> {
@@ -356,10 +377,23 @@ fn backup(db: &Path, out: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(db: &Path, month: &str, out: &Path) -> Result<ExitCode> {
-    let store = open_existing(db)?;
+fn export(db: &Path, month: &str, out: &Path, operator: Option<&str>) -> Result<ExitCode> {
+    let mut store = open_existing(db)?;
     let month = wuye_desk::domain::fees::Period::parse(month).map_err(anyhow::Error::msg)?;
-    std::fs::create_dir_all(out).with_context(|| format!("无法创建文件夹 {}", out.display()))?;
+    let check = store.check_month(&month)?;
+    if check.closed.is_none() {
+        // The same as 设置 → 月末归档: the month is checked and closed, then exported.
+        let actor = store.cli_operator(operator)?;
+        store.close_month(&actor, &month, "命令行月末归档")?;
+        println!("{} 已由 {} 结账", month.label(), actor.name);
+        for (area, what) in &check.open {
+            println!("  仍未办完（转入下月跟进）：{area}：{what}");
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| {
+        let reason = wuye_desk::store::io_reason(&e).unwrap_or_else(|| e.to_string());
+        anyhow::anyhow!("无法创建文件夹 {}：{reason}", out.display())
+    })?;
     let done = wuye_desk::export::export_month(&store, &month, out, &|_| true)?;
     println!(
         "已导出 {}：{} 个文件，{} 张收据，收据链尾哈希 {}",

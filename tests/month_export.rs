@@ -1,6 +1,6 @@
 //! The month-end export read back: the workbook's rows and totals match the records, every
 //! SHA-256 in the manifest matches its file, and months that are not over, not closed or
-//! already exported are refused.
+//! already exported are refused; a cancelled export leaves nothing behind.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -31,8 +31,24 @@ fn a_demo_month_exports_with_matching_rows_totals_and_sums() {
     .unwrap();
     let october = Period::parse("2026-10").unwrap();
     let out = dir.path().join("归档");
-    let done = export_month(&store, &october, &out, &|_| true).unwrap();
+    // Not closed yet: refused, with what to do.
+    let err = export_month(&store, &october, &out, &|_| true).unwrap_err();
+    assert!(err.to_string().contains("还没有月末结账"), "{err}");
+    let boss = store.cli_operator(None).unwrap();
+    store.close_month(&boss, &october, "").unwrap();
+    let steps = std::cell::RefCell::new(Vec::new());
+    let done = export_month(&store, &october, &out, &|s| {
+        steps.borrow_mut().push((s.done, s.total, s.what.clone()));
+        true
+    })
+    .unwrap();
     assert!(done.zip.exists());
+    // The progress went forward to the end, one step at a time.
+    let steps = steps.into_inner();
+    assert!(steps.windows(2).all(|w| w[0].0 <= w[1].0));
+    let (last_done, last_total, last_what) = steps.last().unwrap().clone();
+    assert_eq!(last_what, "压缩包");
+    assert_eq!(last_done + 1, last_total);
 
     let receipts = store
         .receipts_between(october.first_day(), october.last_day())
@@ -59,9 +75,49 @@ fn a_demo_month_exports_with_matching_rows_totals_and_sums() {
         (sheet_total * 100.0 - valid_total as f64).abs() < 0.5,
         "{sheet_total} vs {valid_total} fen"
     );
+    // Arrears as they stood at the end of October, not today.
+    let month_end = store.arrears_on(october.last_day()).unwrap();
+    let arrears = book.worksheet_range("月末欠费").unwrap();
+    assert_eq!(arrears.height(), month_end.len() + 1);
+    let owed: f64 = arrears
+        .rows()
+        .skip(1)
+        .map(|r| r[5].to_string().parse::<f64>().unwrap())
+        .sum();
+    let owed_fen: i64 = month_end.iter().map(|a| a.total_fen).sum();
+    assert!(
+        (owed * 100.0 - owed_fen as f64).abs() < 0.5,
+        "{owed} vs {owed_fen}"
+    );
+    // Every meter in use, read or not, with its usage.
+    let readings = store.month_readings(&october).unwrap();
+    let sheet = book.worksheet_range("抄表").unwrap();
+    assert_eq!(sheet.height(), readings.len() + 1);
+    let usage: f64 = sheet
+        .rows()
+        .skip(1)
+        .filter_map(|r| r[8].to_string().parse::<f64>().ok())
+        .sum();
+    let usage_milli: i64 = readings.iter().filter_map(|r| r.usage.as_ref().ok()).sum();
+    assert!((usage * 1000.0 - usage_milli as f64).abs() < 0.5);
+    // The registers of the month.
+    let (first, last) = (october.first_day(), october.last_day());
     assert_eq!(
-        book.worksheet_range("欠费").unwrap().height(),
-        store.arrears().unwrap().len() + 1
+        book.worksheet_range("前台接待").unwrap().height(),
+        store.reception_between(first, last).unwrap().len() + 1
+    );
+    assert_eq!(
+        book.worksheet_range("投诉与回访").unwrap().height(),
+        store.complaints_between(first, last).unwrap().len() + 1
+    );
+    let repairs = store.repair_month_summary("2026-10").unwrap();
+    assert_eq!(
+        book.worksheet_range("维修单").unwrap().height(),
+        repairs.orders.len() + 1
+    );
+    assert_eq!(
+        book.worksheet_range("维修转入下月").unwrap().height(),
+        repairs.carried_over.len() + 1
     );
 
     // Every file is in the manifest with its SHA-256, and the chain head is there too.
@@ -83,6 +139,13 @@ fn a_demo_month_exports_with_matching_rows_totals_and_sums() {
     }
     assert_eq!(checked, done.files.len());
     assert!(done.files.iter().any(|(n, _)| n == "数据库快照.sqlite"));
+    for name in [
+        "维修月报-2026-10.pdf",
+        "盘点-2026-10.pdf",
+        "2026-10-月末归档.xlsx",
+    ] {
+        assert!(done.files.iter().any(|(n, _)| n == name), "{name}");
+    }
     assert!(
         done.files
             .iter()
@@ -100,14 +163,17 @@ fn a_demo_month_exports_with_matching_rows_totals_and_sums() {
     let err =
         export_month(&store, &Period::parse("2026-11").unwrap(), &out, &|_| true).unwrap_err();
     assert!(err.to_string().contains("还没有过完"), "{err}");
-    // Cancelled halfway: nothing that looks complete is left.
+    // Cancelled halfway (the demo closed September): nothing is left behind.
     let september = Period::parse("2026-09").unwrap();
-    assert!(export_month(&store, &september, &out, &|step| step == "工作簿").is_err());
-    assert!(!out.join("幸福里小区物业服务中心-2026-09-月末归档").exists());
-    assert!(
-        !out.join("幸福里小区物业服务中心-2026-09-月末归档.zip")
-            .exists()
-    );
+    let err = export_month(&store, &september, &out, &|s| s.what != "数据库快照").unwrap_err();
+    assert!(err.to_string().contains("已取消"), "{err}");
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("2026-09"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! 设置 → 月末归档 in the window: the export runs in the background, shows when it is done,
-//! and a second export of the same month is refused where the person is looking.
+//! 设置 → 月末归档 in the window: last month is checked and closed by the supervisor, the
+//! export runs in the background with its progress, shows when it is done, and a second
+//! export of the same month is refused where the person is looking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -51,6 +52,23 @@ fn a_supervisor_exports_last_month_from_the_window() {
         field(&h, "月份").value().as_deref(),
         Some("2026-10"),
         "last month by default"
+    );
+    // Checked: every day closed, what is still open listed; not closed yet, so no export.
+    h.get_by_label_contains("每天都已日结，可以结账");
+    assert!(
+        h.query_by_role_and_label(egui::accesskit::Role::Button, "导出月末归档")
+            .is_none()
+    );
+    click(&mut h, "月末结账");
+    h.get_by_label_contains("确定结账吗");
+    click(&mut h, "确定结账");
+    h.get_by_label_contains("2026-10 已于");
+    assert!(
+        h.state()
+            .store()
+            .unwrap()
+            .is_month_closed("2026-10")
+            .unwrap()
     );
     h.get_by_role_and_label(egui::accesskit::Role::Button, "导出月末归档")
         .click();

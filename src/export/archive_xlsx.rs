@@ -141,13 +141,6 @@ pub fn write_archive_workbook(
     office: &str,
     path: &Path,
 ) -> Result<(), ExportError> {
-    let fail = |detail: String| ExportError::Write {
-        path: path.to_path_buf(),
-        detail,
-    };
-    let mut book = build(rows, office).map_err(|e| fail(e.to_string()))?;
-    let tmp = path.with_extension("xlsx.part");
-    book.save(&tmp).map_err(|e| fail(e.to_string()))?;
-    std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))?;
-    Ok(())
+    let mut book = build(rows, office).map_err(|e| super::write_failed(path, &e))?;
+    super::save_book(&mut book, path)
 }

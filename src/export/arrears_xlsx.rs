@@ -68,15 +68,6 @@ pub fn write_arrears_workbook(
     office: &str,
     path: &Path,
 ) -> Result<(), ExportError> {
-    let fail = |detail: String| ExportError::Write {
-        path: path.to_path_buf(),
-        detail,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
-    }
-    let mut book = build(rows, office).map_err(|e| fail(e.to_string()))?;
-    let tmp = path.with_extension("xlsx.part");
-    book.save(&tmp).map_err(|e| fail(e.to_string()))?;
-    std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))
+    let mut book = build(rows, office).map_err(|e| super::write_failed(path, &e))?;
+    super::save_book(&mut book, path)
 }

@@ -96,10 +96,16 @@ fn orders(sheet: &mut Worksheet, bold: &Format, rows: &[RepairRow]) -> Result<()
     Ok(())
 }
 
-fn build(s: &RepairMonthSummary, office: &str) -> Result<Workbook, XlsxError> {
-    let mut book = Workbook::new();
+/// Adds the month's repair sheets to a workbook, named by `names`: the summary, every order
+/// of the month, and the orders carried over.
+pub(crate) fn add_repair_sheets(
+    book: &mut Workbook,
+    s: &RepairMonthSummary,
+    office: &str,
+    names: [&str; 3],
+) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
-    let sheet = book.add_worksheet().set_name("汇总")?;
+    let sheet = book.add_worksheet().set_name(names[0])?;
     sheet.write_string_with_format(
         0,
         0,
@@ -109,11 +115,11 @@ fn build(s: &RepairMonthSummary, office: &str) -> Result<Workbook, XlsxError> {
     sheet.write_string(1, 0, format!("维修单共 {} 张", s.orders.len()))?;
     let next = lines(sheet, 3, &bold, "类别", &s.by_category)?;
     lines(sheet, next, &bold, "状态", &s.by_state)?;
-    let sheet = book.add_worksheet().set_name("明细")?;
+    let sheet = book.add_worksheet().set_name(names[1])?;
     orders(sheet, &bold, &s.orders)?;
-    let sheet = book.add_worksheet().set_name("转入下月")?;
+    let sheet = book.add_worksheet().set_name(names[2])?;
     orders(sheet, &bold, &s.carried_over)?;
-    Ok(book)
+    Ok(())
 }
 
 /// Writes the month's repair workbook to `path` (through a temporary name).
@@ -125,16 +131,8 @@ pub fn write_repairs_workbook(
     office: &str,
     path: &Path,
 ) -> Result<(), ExportError> {
-    let fail = |detail: String| ExportError::Write {
-        path: path.to_path_buf(),
-        detail,
-    };
-    let mut book = build(summary, office).map_err(|e| fail(e.to_string()))?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
-    }
-    let tmp = path.with_extension("xlsx.part");
-    book.save(&tmp).map_err(|e| fail(e.to_string()))?;
-    std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))?;
-    Ok(())
+    let mut book = Workbook::new();
+    add_repair_sheets(&mut book, summary, office, ["汇总", "明细", "转入下月"])
+        .map_err(|e| super::write_failed(path, &e))?;
+    super::save_book(&mut book, path)
 }

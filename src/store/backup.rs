@@ -72,10 +72,29 @@ fn stem(db: &Path) -> String {
     )
 }
 
+/// Why a backup could not be written, in the desk's words when it is the disk.
+fn backup_failed(dest: &Path, e: &rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    let reason = match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => "磁盘空间不足，请清理磁盘或换一个盘".to_string(),
+        Some(ErrorCode::SystemIoFailure) => {
+            format!("写入磁盘出错，磁盘空间可能不足或磁盘已损坏（{e}）")
+        }
+        Some(ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => {
+            "没有写入权限，这个文件夹是只读的，请换一个文件夹".to_string()
+        }
+        _ => e.to_string(),
+    };
+    StoreError::Io(std::io::Error::other(format!(
+        "无法写入 {}：{reason}",
+        dest.display()
+    )))
+}
+
 fn io_err(path: &Path, e: &std::io::Error) -> StoreError {
     StoreError::CannotOpen {
         path: path.to_path_buf(),
-        detail: e.to_string(),
+        detail: super::io_reason(e).unwrap_or_else(|| e.to_string()),
     }
 }
 
@@ -220,9 +239,11 @@ impl Store {
         }
         self.conn
             .backup(MAIN_DB, &tmp, None::<fn(rusqlite::backup::Progress)>)
-            .map_err(|e| StoreError::CannotOpen {
-                path: dest.to_path_buf(),
-                detail: e.to_string(),
+            .map_err(|e| {
+                if let Err(rm) = std::fs::remove_file(&tmp) {
+                    tracing::debug!("no partial backup to remove at {}: {rm}", tmp.display());
+                }
+                backup_failed(dest, &e)
             })?;
         std::fs::rename(&tmp, dest).map_err(|e| io_err(dest, &e))?;
         Ok(())

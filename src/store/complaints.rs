@@ -364,6 +364,32 @@ impl Store {
         Ok(rows)
     }
 
+    /// The complaints received from `first` to `last` (whole days), oldest first, each with
+    /// its latest callback (回访) if there was one: the month's register.
+    pub fn complaints_between(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> StoreResult<Vec<(ComplaintRow, Option<ComplaintEntryRow>)>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SELECT} WHERE c.received_at >= ?1 AND c.received_at < ?2 ORDER BY c.received_at, c.id"
+        ))?;
+        let next = last.succ_opt().unwrap_or(last);
+        let rows = stmt
+            .query_map(params![date_str(first), date_str(next)], from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let callback = self
+                .complaint_entries(row.id)?
+                .into_iter()
+                .rev()
+                .find(|e| e.kind == "回访");
+            out.push((row, callback));
+        }
+        Ok(out)
+    }
+
     /// One complaint.
     pub fn complaint(&self, id: i64) -> StoreResult<ComplaintRow> {
         complaint_of(&self.conn, id)

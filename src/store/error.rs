@@ -108,3 +108,18 @@ impl From<rusqlite::Error> for StoreError {
 
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A read-only folder or a full disk, in words the desk can act on; `None` for other errors.
+#[must_use]
+pub fn io_reason(e: &std::io::Error) -> Option<String> {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+            Some("没有写入权限，这个文件夹是只读的，请换一个文件夹".into())
+        }
+        ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded => {
+            Some("磁盘空间不足，请清理磁盘或换一个盘".into())
+        }
+        _ => None,
+    }
+}

@@ -34,7 +34,7 @@ pub use desk::{
     BoardNoticeRow, GoodsPassForm, GoodsPassRow, HandoverRow, MAIL_KINDS, MailRow,
     PASS_CONFIRM_MEANS,
 };
-pub use error::{StoreError, StoreResult};
+pub use error::{StoreError, StoreResult, io_reason};
 pub use fees::{BillDraft, BillingPreview, FeeItem, FeeItemForm, SharedMeterLine};
 pub use keys::{
     IdentityCheck, KeyLoanForm, KeyLoanRow, KeySetForm, KeySetRow, LOAN_RELATIONS, STOCK_KINDS,

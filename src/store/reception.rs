@@ -211,6 +211,22 @@ impl Store {
         Ok(rows)
     }
 
+    /// The records from `first` to `last` (whole days), oldest first: the month's register.
+    pub fn reception_between(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> StoreResult<Vec<ReceptionRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SELECT} WHERE r.at >= ?1 AND r.at < ?2 ORDER BY r.at, r.id"
+        ))?;
+        let next = last.succ_opt().unwrap_or(last);
+        let rows = stmt
+            .query_map(params![date_str(first), date_str(next)], from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// Records not finished from days before `day` (yesterday's unfinished work), oldest first.
     pub fn unfinished_reception_before(
         &self,

@@ -8,6 +8,7 @@ use super::date_picker::DateField;
 use super::theme;
 use super::widgets::{FieldError, error_for, place_error};
 use super::widgets::{choice_row, field_row, muted, section};
+use crate::documents::short_time;
 use crate::store::{
     COMPLAINT_CATEGORIES, ComplaintEntryRow, ComplaintFilter, ComplaintForm, ComplaintRow,
     DEPARTMENTS, ReceptionRow, StoreError, due_hours,
@@ -115,10 +116,6 @@ fn parse_time(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S"))
         .ok()
-}
-
-fn short_time(s: &str) -> &str {
-    s.get(..16).unwrap_or(s)
 }
 
 impl ComplaintsTab {

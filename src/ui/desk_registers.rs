@@ -10,16 +10,13 @@ use super::fees::{print_folder, save_and_open};
 use super::theme;
 use super::widgets::{FieldError, error_for};
 use super::widgets::{choice_row, field_row, muted, section};
+use crate::documents::short_time;
 use crate::print::board_notice::{BoardNoticePrint, board_notice_pdf};
 use crate::print::goods_pass::{GoodsPassPrint, goods_pass_pdf};
 use crate::store::{
     BoardNoticeRow, GoodsPassForm, GoodsPassRow, MAIL_KINDS, MailRow, PASS_CONFIRM_MEANS,
     StoreError,
 };
-
-fn short_time(s: &str) -> &str {
-    s.get(..16).unwrap_or(s)
-}
 
 /// 物品放行: the pass form and the day's passes.
 #[derive(Default)]

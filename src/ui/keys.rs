@@ -7,10 +7,12 @@ use super::fees::{print_folder, save_and_open};
 use super::theme;
 use super::widgets::{FieldError, error_for};
 use super::widgets::{choice_row, field_row, muted, section};
+use crate::documents::short_time;
+use crate::documents::stocktake_print;
 use crate::domain::idcard::mask_id_number;
 use crate::domain::kinds::Role;
 use crate::print::key_slip::{KeySlipPrint, key_slip_pdf};
-use crate::print::stocktake::{StocktakeLinePrint, StocktakePrint, stocktake_pdf};
+use crate::print::stocktake::stocktake_pdf;
 use crate::store::{
     IdentityCheck, KeyLoanForm, KeyLoanRow, KeySetForm, KeySetRow, LOAN_RELATIONS, STOCK_KINDS,
     Stocktake, StocktakeLine, Store, StoreError,
@@ -1011,11 +1013,6 @@ fn cell(
     .inner
 }
 
-/// `2026-11-27 09:30:00` → `2026-11-27 09:30`.
-fn short_time(s: &str) -> &str {
-    s.get(..16).unwrap_or(s)
-}
-
 fn parse_time(s: &str) -> Option<NaiveDateTime> {
     let s = s.trim();
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
@@ -1053,36 +1050,6 @@ pub fn slip_print(office_name: &str, l: &KeyLoanRow) -> KeySlipPrint {
             .returned
             .as_ref()
             .map(|(at, by, c)| (short_time(at).to_string(), by.clone(), c.clone())),
-    }
-}
-
-/// A stock-take, ready to print.
-#[must_use]
-pub fn stocktake_print(office_name: &str, t: &Stocktake) -> StocktakePrint {
-    StocktakePrint {
-        office_name: office_name.to_string(),
-        month: t.month.clone(),
-        counted: format!("{} {}", t.counted_by, short_time(&t.counted_at)),
-        signed: t
-            .signed
-            .as_ref()
-            .map(|(at, by, note)| format!("{by} {}：{note}", short_time(at)))
-            .unwrap_or_default(),
-        lines: t
-            .lines
-            .iter()
-            .map(|l| StocktakeLinePrint {
-                kind: l.kind.clone(),
-                label: l.label.clone(),
-                expected: l.expected.to_string(),
-                counted: l.counted.to_string(),
-                difference: match l.difference() {
-                    0 => String::new(),
-                    d => format!("{d:+}"),
-                },
-                note: l.note.clone(),
-            })
-            .collect(),
     }
 }
 

@@ -9,6 +9,7 @@ use super::desk_registers::{HandoverView, MailView, NoticesView, PassesView};
 use super::theme;
 use super::widgets::{FieldError, error_for};
 use super::widgets::{choice_row, field_row, muted, section};
+use crate::documents::short_time;
 use crate::store::{
     RECEPTION_CATEGORIES, RECEPTION_CHANNELS, ReceptionForm, ReceptionRow, StoreError,
 };
@@ -81,10 +82,6 @@ pub struct ReceptionTab {
     form: Option<Form>,
     day: Option<DateField>,
     rows: Option<Vec<ReceptionRow>>,
-}
-
-fn short_time(s: &str) -> &str {
-    s.get(..16).unwrap_or(s)
 }
 
 fn parse_time(s: &str) -> Option<NaiveDateTime> {

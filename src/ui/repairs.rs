@@ -9,14 +9,13 @@ use super::fees::{print_folder, save_and_open};
 use super::theme;
 use super::widgets::{FieldError, error_for, place_error};
 use super::widgets::{choice_row, field_row, muted, section};
+use crate::documents::{short_time, summary_print};
 use crate::domain::money::yuan;
 use crate::print::repair_order::{RepairOrderPrint, repair_order_pdf};
-use crate::print::repair_summary::{
-    CarriedPrint, RepairSummaryPrint, SummaryLinePrint, repair_summary_pdf,
-};
+use crate::print::repair_summary::repair_summary_pdf;
 use crate::store::{
     REPAIR_CATEGORIES, ReceptionRow, RepairCompletion, RepairEntryRow, RepairFilter, RepairForm,
-    RepairMonthSummary, RepairRow, RepairSummaryLine, StoreError,
+    RepairRow, StoreError,
 };
 use chrono::{Datelike, NaiveDateTime};
 
@@ -112,11 +111,6 @@ fn parse_time(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S"))
         .ok()
-}
-
-/// `2026-11-27 09:30:00` → `2026-11-27 09:30`.
-fn short_time(s: &str) -> &str {
-    s.get(..16).unwrap_or(s)
 }
 
 fn state_color(ui: &egui::Ui, state: &str) -> egui::Color32 {
@@ -733,51 +727,6 @@ fn print_order(ctx: &mut DeskCtx<'_>, o: &RepairRow) {
     {
         Ok(()) => ctx.toasts.info(format!("维修单已生成：{}", path.display())),
         Err(e) => ctx.toasts.error(format!("无法生成维修单：{e}")),
-    }
-}
-
-/// Minutes as 5小时20分 / 1天2小时.
-fn duration_text(minutes: i64) -> String {
-    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    match (d, h, m) {
-        (0, 0, m) => format!("{m}分"),
-        (0, h, 0) => format!("{h}小时"),
-        (0, h, m) => format!("{h}小时{m}分"),
-        (d, h, _) => format!("{d}天{h}小时"),
-    }
-}
-
-/// Last month's summary, ready to print.
-#[must_use]
-pub fn summary_print(
-    office_name: &str,
-    printed: &str,
-    s: &RepairMonthSummary,
-) -> RepairSummaryPrint {
-    let line = |l: &RepairSummaryLine| SummaryLinePrint {
-        name: l.name.clone(),
-        orders: l.orders.to_string(),
-        completed: l.completed.to_string(),
-        average: l.avg_minutes.map(duration_text).unwrap_or_default(),
-    };
-    RepairSummaryPrint {
-        office_name: office_name.to_string(),
-        month: s.month.clone(),
-        total: s.orders.len().to_string(),
-        by_category: s.by_category.iter().map(line).collect(),
-        by_state: s.by_state.iter().map(line).collect(),
-        carried_over: s
-            .carried_over
-            .iter()
-            .map(|o| CarriedPrint {
-                number: o.number.clone(),
-                location: o.location(),
-                category: o.category.clone(),
-                reported_at: short_time(&o.reported_at).to_string(),
-                state: o.state.clone(),
-            })
-            .collect(),
-        printed: printed.to_string(),
     }
 }
 
