@@ -300,9 +300,12 @@ pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// One row of a readings file: read, or refused with (row number, reason).
+pub type LineResult = Result<ReadingLine, (usize, String)>;
+
 /// The rows of a readings table, each read or refused with its reason (row number,
 /// reason). Fails when the header lacks both 房号 and 表号, or 本期读数.
-pub fn reading_lines(table: &Table) -> Result<Vec<Result<ReadingLine, (usize, String)>>, String> {
+pub fn reading_lines(table: &Table) -> Result<Vec<LineResult>, String> {
     let clean = |h: &str| -> String { h.chars().filter(|c| !c.is_whitespace()).collect() };
     let find = |names: &[&str]| {
         table

@@ -93,10 +93,10 @@ pub fn recheck_pdf(r: &RecheckPrint) -> Result<Vec<u8>, PrintError> {
     if let Some(page) = pages.last_mut() {
         y = table.header(page, y);
     }
-    if r.lines.is_empty() {
-        if let Some(page) = pages.last_mut() {
-            page.text(LEFT, y + 8.0, 10.5, "没有待复核的读数。", Align::Left);
-        }
+    if r.lines.is_empty()
+        && let Some(page) = pages.last_mut()
+    {
+        page.text(LEFT, y + 8.0, 10.5, "没有待复核的读数。", Align::Left);
     }
     for (i, l) in r.lines.iter().enumerate() {
         if y + table.row_height_mm > LIMIT {

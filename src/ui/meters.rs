@@ -362,7 +362,7 @@ impl MetersTab {
             self.rows = Some(rows);
             return;
         }
-        let action = self.grid_ui(ui, &rows);
+        let action = self.grid_ui(ui, &rows, month.last_day() < ctx.today);
         self.rows = Some(rows);
         if let Some(action) = action {
             self.apply(ctx, &month, action);
@@ -418,20 +418,29 @@ impl MetersTab {
                 if ui.button("导出本月读数").clicked() {
                     self.export(ctx, month);
                 }
-                if !self.closed && ui.button("导入读数…").clicked() {
-                    if let Some(path) = rfd::FileDialog::new()
+                if !self.closed
+                    && ui.button("导入读数…").clicked()
+                    && let Some(path) = rfd::FileDialog::new()
                         .add_filter("抄表读数", &["xlsx", "xls", "csv"])
                         .pick_file()
-                    {
-                        self.preview_import(ctx, month, &path);
-                    }
+                {
+                    self.preview_import(ctx, month, &path);
                 }
             });
         });
     }
 
     /// Draws the sheet; returns what a row asked for.
-    fn grid_ui(&mut self, ui: &mut egui::Ui, rows: &[SheetRow]) -> Option<RowAction> {
+    fn grid_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        rows: &[SheetRow],
+        month_over: bool,
+    ) -> Option<RowAction> {
+        let state = SheetState {
+            closed: self.closed,
+            month_over,
+        };
         use egui_extras::{Column, TableBuilder};
         let mut action = None;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 12.0;
@@ -561,9 +570,7 @@ impl MetersTab {
                         }
                     });
                     table_row.col(|ui| {
-                        if let Some(a) =
-                            row_note_ui(ui, row, cell, &mut self.ask_focus, i, self.closed)
-                        {
+                        if let Some(a) = row_note_ui(ui, row, cell, &mut self.ask_focus, i, state) {
                             action = Some(a);
                         }
                     });
@@ -978,16 +985,25 @@ impl MetersTab {
     }
 }
 
+/// What the whole sheet is: its month closed (月末结账), or over.
+#[derive(Debug, Clone, Copy)]
+struct SheetState {
+    closed: bool,
+    month_over: bool,
+}
+
 /// The row's 说明 column: why the typed value was not saved, the 翻表/读错 question, the
-/// flags with 待复核, and what a billed or corrected reading is.
+/// flags with 待复核, a meter not read by the month's end, and what a billed or corrected
+/// reading is.
 fn row_note_ui(
     ui: &mut egui::Ui,
     row: &SheetRow,
     cell: &Cell,
     ask_focus: &mut bool,
     i: usize,
-    closed: bool,
+    sheet: SheetState,
 ) -> Option<RowAction> {
+    let closed = sheet.closed;
     let mut action = None;
     if let Some(value) = cell.lower {
         ui.label(
@@ -1030,6 +1046,9 @@ fn row_note_ui(
         );
     }
     let Some(reading) = &row.reading else {
+        if sheet.month_over {
+            ui.label(egui::RichText::new("月末缺抄").color(theme::ERROR));
+        }
         return None;
     };
     if let Some(from) = reading.corrected_from {
