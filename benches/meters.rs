@@ -27,7 +27,9 @@ use wuye_desk::ui::toast::Toasts;
 const BIG: &str = "88栋";
 const FLATS: usize = 500;
 
-/// The demo office with the 500-flat building, made once and kept beside the demo.
+/// The demo office with the 500-flat building, made once and kept beside the demo. Its
+/// months are left open (the demo closes its past months) so the building can be given
+/// three years of readings.
 fn big_building_office() -> PathBuf {
     let demo = common::demo_path();
     let path = demo.with_file_name(format!(
@@ -38,9 +40,21 @@ fn big_building_office() -> PathBuf {
     if path.exists() {
         return path;
     }
-    let tmp = common::demo_copy("meters-making");
+    let tmp = demo.with_file_name("meters-making.sqlite");
+    for ext in ["", "-wal", "-shm"] {
+        // Left over from an interrupted run, or not there at all.
+        std::fs::remove_file(format!("{}{ext}", tmp.display())).ok();
+    }
     let mut store = common::open(&tmp);
-    let boss = store.cli_operator(None).unwrap();
+    let boss = wuye_desk::demo::generate_open(
+        &mut store,
+        &wuye_desk::demo::DemoSpec {
+            units: 5000,
+            months: 36,
+            seed: 1,
+        },
+    )
+    .unwrap();
     store.set_bulk_mode(true).unwrap();
     // Put in on the first day of the history, like the demo's meters.
     let start = chrono::NaiveDate::from_ymd_opt(2023, 11, 1).unwrap();
@@ -100,6 +114,7 @@ fn big_building_office() -> PathBuf {
         month = month.next();
     }
     store.set_bulk_mode(false).unwrap();
+    store.set_clock(common::clock());
     drop(store);
     std::fs::rename(&tmp, &path).unwrap();
     path

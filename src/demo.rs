@@ -233,6 +233,20 @@ fn person(rng: &mut Rng, gaps: bool) -> PersonForm {
 
 /// Fills an empty database with the demo office. Returns the supervisor who "did" it all.
 pub fn generate(store: &mut Store, spec: &DemoSpec) -> StoreResult<Actor> {
+    let supervisor = generate_open(store, spec)?;
+    let real = store.clock().clone();
+    let today = real.today();
+    let manual = Arc::new(ManualClock::new(real.now()));
+    store.set_clock(manual.clone());
+    let result = close_months(store, &supervisor, spec, &manual, today);
+    store.set_clock(real);
+    result?;
+    Ok(supervisor)
+}
+
+/// The demo office's history with every month still open: for benchmarks that add history
+/// of their own before closing. Returns the supervisor.
+pub fn generate_open(store: &mut Store, spec: &DemoSpec) -> StoreResult<Actor> {
     let supervisor = store.setup_office(
         &Office {
             name: "幸福里小区物业服务中心".into(),
@@ -278,8 +292,7 @@ pub fn generate(store: &mut Store, spec: &DemoSpec) -> StoreResult<Actor> {
             readings.read_until(store, &supervisor, &desk, &manual, today)
         })
         .and_then(|()| keys::fill_keys(store, &supervisor, &desk, spec, &manual, today))
-        .and_then(|()| desk::fill_desk(store, &desk, spec, &manual, today))
-        .and_then(|()| close_months(store, &supervisor, spec, &manual, today));
+        .and_then(|()| desk::fill_desk(store, &desk, spec, &manual, today));
     store.set_bulk_mode(false)?;
     store.set_clock(real);
     result?;

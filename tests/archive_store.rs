@@ -429,17 +429,7 @@ fn the_audit_log_and_event_log_cannot_be_changed_or_deleted() {
 #[test]
 fn supervisor_only_actions_are_refused_for_the_front_desk_in_the_store() {
     let (mut s, boss) = store();
-    s.create_operator(
-        &boss,
-        &NewOperator {
-            login: "kefu".into(),
-            name: "李客服".into(),
-            role: Some(Role::FrontDesk),
-            password: "123456".into(),
-        },
-    )
-    .unwrap();
-    let desk = s.login("kefu", "123456").unwrap();
+    let desk = common::front_desk(&mut s, &boss);
     assert_eq!(desk.role, Role::FrontDesk);
     let err = s
         .create_operator(

@@ -5,10 +5,7 @@
 mod common;
 
 use wuye_desk::domain::forms::UnitForm;
-use wuye_desk::domain::kinds::Role;
-use wuye_desk::store::{
-    BackupKind, KEEP_DAILY, NewOperator, Store, StoreError, backups_dir, list_backups,
-};
+use wuye_desk::store::{BackupKind, KEEP_DAILY, Store, StoreError, backups_dir, list_backups};
 
 fn unit(code: &str) -> UnitForm {
     UnitForm {
@@ -72,16 +69,7 @@ fn a_restore_brings_back_the_backup_and_keeps_the_current_file_aside() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("office.sqlite");
     let (mut s, boss) = common::office_file(&path);
-    s.create_operator(
-        &boss,
-        &NewOperator {
-            login: "kefu".into(),
-            name: "李客服".into(),
-            role: Some(Role::FrontDesk),
-            password: "123456".into(),
-        },
-    )
-    .unwrap();
+    common::front_desk(&mut s, &boss);
     s.add_unit(&boss, &unit("1栋101")).unwrap();
     let backup = s.manual_backup().unwrap();
     s.add_unit(&boss, &unit("1栋102")).unwrap();

@@ -9,9 +9,9 @@ use common::{day, store};
 use wuye_desk::domain::fees::Period;
 use wuye_desk::domain::forms::{PersonForm, UnitForm};
 use wuye_desk::domain::kinds::{
-    DunningMethod, FeeKind, OccupantRole, PayMethod, Role, UnitKind, UnitStatus,
+    DunningMethod, FeeKind, OccupantRole, PayMethod, UnitKind, UnitStatus,
 };
-use wuye_desk::store::{Actor, FeeItemForm, NewOperator, Payment, Store, StoreError};
+use wuye_desk::store::{Actor, FeeItemForm, Payment, Store, StoreError};
 
 struct Office {
     s: Store,
@@ -32,17 +32,7 @@ fn person(name: &str) -> PersonForm {
 
 fn office() -> Office {
     let (mut s, boss) = store();
-    s.create_operator(
-        &boss,
-        &NewOperator {
-            login: "kefu".into(),
-            name: "李客服".into(),
-            role: Some(Role::FrontDesk),
-            password: "123456".into(),
-        },
-    )
-    .unwrap();
-    let desk = s.login("kefu", "123456").unwrap();
+    let desk = common::front_desk(&mut s, &boss);
     let flat = s
         .add_unit(
             &boss,

@@ -8,10 +8,8 @@ use common::{at, day};
 use std::sync::Arc;
 use wuye_desk::clock::ManualClock;
 use wuye_desk::domain::forms::{PersonForm, UnitForm};
-use wuye_desk::domain::kinds::{OccupantRole, Role, UnitStatus};
-use wuye_desk::store::{
-    Actor, IdentityCheck, KeyLoanForm, KeySetForm, NewOperator, Store, StoreError,
-};
+use wuye_desk::domain::kinds::{OccupantRole, UnitStatus};
+use wuye_desk::store::{Actor, IdentityCheck, KeyLoanForm, KeySetForm, Store, StoreError};
 
 struct Office {
     s: Store,
@@ -32,17 +30,7 @@ fn office_in(mut s: Store, clock: Arc<ManualClock>) -> Office {
     let boss = s
         .setup_office(&common::office(), &common::supervisor())
         .unwrap();
-    s.create_operator(
-        &boss,
-        &NewOperator {
-            login: "kefu".into(),
-            name: "李客服".into(),
-            role: Some(Role::FrontDesk),
-            password: "123456".into(),
-        },
-    )
-    .unwrap();
-    let desk = s.login("kefu", "123456").unwrap();
+    let desk = common::front_desk(&mut s, &boss);
     let flat = s
         .add_unit(
             &boss,

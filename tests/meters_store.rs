@@ -12,7 +12,7 @@ use wuye_desk::domain::kinds::{
     FeeKind, MeterKind, ReadingState, ShareBasis, ShareScope, UnitKind, UnitStatus,
 };
 use wuye_desk::domain::meters::ReadingFlag;
-use wuye_desk::domain::roster::{Table, TableRow};
+use wuye_desk::domain::roster::Table;
 use wuye_desk::store::{
     Actor, FeeItemForm, MeterForm, ReadingInput, ReadingSource, ReplaceForm, Store, StoreError,
 };
@@ -397,31 +397,30 @@ fn metered_bills_show_the_readings_lock_them_and_carry_corrections_forward() {
     assert_eq!(s.unit_bills(u).unwrap()[0].amount_fen, 4180);
 }
 
-#[test]
-fn shared_meters_are_split_exactly_by_area_or_by_household() {
-    let (mut s, boss) = common::store();
-    let a = flat(&mut s, &boss, "3栋2单元1502", "89.50", UnitStatus::Occupied);
-    let b = flat(&mut s, &boss, "3栋2单元1503", "120.00", UnitStatus::Vacant);
-    let c = flat(&mut s, &boss, "5栋1单元0101", "60.25", UnitStatus::Occupied);
-    let mut lights = MeterForm::new(day("2026-01-01"));
-    lights.common = true;
-    lights.name = "3栋走廊灯".into();
-    lights.building = "3栋".into();
-    lights.kind = MeterKind::Electricity;
-    lights.number = "GD-3".into();
-    lights.share_basis = ShareBasis::ByArea;
-    lights.share_scope = ShareScope::Building;
-    let lights = s.add_meter(&boss, &lights).unwrap();
-    let mut pump = MeterForm::new(day("2026-01-01"));
-    pump.common = true;
-    pump.name = "二次供水泵房".into();
-    pump.kind = MeterKind::Electricity;
-    pump.number = "GD-PUMP".into();
-    pump.share_basis = ShareBasis::ByHousehold;
-    pump.share_scope = ShareScope::Estate;
-    let pump = s.add_meter(&boss, &pump).unwrap();
+/// A common electricity meter of `building` (or the whole estate when empty).
+fn common_meter(
+    s: &mut Store,
+    boss: &Actor,
+    name: &str,
+    building: &str,
+    basis: ShareBasis,
+    scope: ShareScope,
+) -> i64 {
+    let mut form = MeterForm::new(day("2026-01-01"));
+    form.common = true;
+    form.name = name.into();
+    form.building = building.into();
+    form.kind = MeterKind::Electricity;
+    form.number = format!("GD-{name}");
+    form.share_basis = basis;
+    form.share_scope = scope;
+    s.add_meter(boss, &form).unwrap()
+}
+
+/// 公摊电费 at 0.68 per 度 for flats.
+fn shared_electricity(s: &mut Store, boss: &Actor) {
     s.add_fee_item(
-        &boss,
+        boss,
         &FeeItemForm {
             name: "公摊电费".into(),
             kind: FeeKind::Shared,
@@ -432,6 +431,31 @@ fn shared_meters_are_split_exactly_by_area_or_by_household() {
         },
     )
     .unwrap();
+}
+
+#[test]
+fn shared_meters_are_split_exactly_by_area_or_by_household() {
+    let (mut s, boss) = common::store();
+    let a = flat(&mut s, &boss, "3栋2单元1502", "89.50", UnitStatus::Occupied);
+    let b = flat(&mut s, &boss, "3栋2单元1503", "120.00", UnitStatus::Vacant);
+    let c = flat(&mut s, &boss, "5栋1单元0101", "60.25", UnitStatus::Occupied);
+    let lights = common_meter(
+        &mut s,
+        &boss,
+        "3栋走廊灯",
+        "3栋",
+        ShareBasis::ByArea,
+        ShareScope::Building,
+    );
+    let pump = common_meter(
+        &mut s,
+        &boss,
+        "二次供水泵房",
+        "",
+        ShareBasis::ByHousehold,
+        ShareScope::Estate,
+    );
+    shared_electricity(&mut s, &boss);
     save(
         &mut s,
         &boss,
@@ -482,20 +506,6 @@ fn shared_meters_are_split_exactly_by_area_or_by_household() {
     assert!(err.to_string().contains("已计费"), "{err}");
 }
 
-fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
-    Table {
-        headers: headers.iter().map(|h| (*h).to_string()).collect(),
-        rows: rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| TableRow {
-                row_no: i + 2,
-                cells: r.iter().map(|c| (*c).to_string()).collect(),
-            })
-            .collect(),
-    }
-}
-
 #[test]
 fn an_import_is_checked_row_by_row_and_only_good_rows_go_in() {
     let (mut s, boss) = common::store();
@@ -538,7 +548,7 @@ fn an_import_is_checked_row_by_row_and_only_good_rows_go_in() {
         },
     )
     .unwrap();
-    let file = table(
+    let file = Table::from_cells(
         &["房号", "表号", "本期读数", "抄表日期"],
         &[
             &["3栋2单元1501", "", "112", "2026-11-25"],
@@ -591,7 +601,7 @@ fn an_import_is_checked_row_by_row_and_only_good_rows_go_in() {
         .unwrap();
     assert_eq!(readings_of(&s, "2026-11"), 2);
 
-    let missing = table(&["房号", "备注"], &[]);
+    let missing = Table::from_cells(&["房号", "备注"], &[]);
     assert!(
         s.check_reading_import(
             &month("2026-11"),
@@ -629,36 +639,23 @@ fn a_common_meter_that_cannot_be_shared_holds_back_the_whole_periods_shared_bill
     let (mut s, boss) = common::store();
     flat(&mut s, &boss, "3栋2单元1502", "89.50", UnitStatus::Occupied);
     let gap = flat(&mut s, &boss, "3栋2单元1503", "", UnitStatus::Occupied);
-    let mut lift = MeterForm::new(day("2026-01-01"));
-    lift.common = true;
-    lift.name = "3栋电梯".into();
-    lift.building = "3栋".into();
-    lift.kind = MeterKind::Electricity;
-    lift.number = "GD-LIFT".into();
-    lift.share_basis = ShareBasis::ByHousehold;
-    lift.share_scope = ShareScope::Building;
-    let lift = s.add_meter(&boss, &lift).unwrap();
-    let mut lights = MeterForm::new(day("2026-01-01"));
-    lights.common = true;
-    lights.name = "3栋走廊灯".into();
-    lights.building = "3栋".into();
-    lights.kind = MeterKind::Electricity;
-    lights.number = "GD-3".into();
-    lights.share_basis = ShareBasis::ByArea;
-    lights.share_scope = ShareScope::Building;
-    let lights = s.add_meter(&boss, &lights).unwrap();
-    s.add_fee_item(
+    let lift = common_meter(
+        &mut s,
         &boss,
-        &FeeItemForm {
-            name: "公摊电费".into(),
-            kind: FeeKind::Shared,
-            price: "0.68".into(),
-            unit_kinds: vec![UnitKind::Residence],
-            meter_kind: MeterKind::Electricity,
-            ..FeeItemForm::default()
-        },
-    )
-    .unwrap();
+        "3栋电梯",
+        "3栋",
+        ShareBasis::ByHousehold,
+        ShareScope::Building,
+    );
+    let lights = common_meter(
+        &mut s,
+        &boss,
+        "3栋走廊灯",
+        "3栋",
+        ShareBasis::ByArea,
+        ShareScope::Building,
+    );
+    shared_electricity(&mut s, &boss);
     save(
         &mut s,
         &boss,

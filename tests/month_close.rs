@@ -7,9 +7,9 @@ mod common;
 
 use common::{at, day};
 use wuye_desk::domain::fees::Period;
-use wuye_desk::domain::kinds::{MeterKind, PayMethod, ReadingState, Role};
+use wuye_desk::domain::kinds::{MeterKind, PayMethod, ReadingState};
 use wuye_desk::store::{
-    MeterForm, NewOperator, Payment, ReadingInput, ReadingSource, ReceptionForm, StoreError,
+    MeterForm, Payment, ReadingInput, ReadingSource, ReceptionForm, StoreError,
 };
 
 fn month(s: &str) -> Period {
@@ -97,19 +97,7 @@ fn a_month_is_checked_then_closed_and_its_records_stay_as_they_are() {
     let expected = s.day_summary(day("2026-10-30")).unwrap().cash_expected_fen;
     s.close_day(&boss, day("2026-10-30"), expected, "").unwrap();
     // The front desk cannot close a month.
-    let desk = {
-        s.create_operator(
-            &boss,
-            &NewOperator {
-                login: "kefu".into(),
-                name: "李客服".into(),
-                role: Some(Role::FrontDesk),
-                password: "123456".into(),
-            },
-        )
-        .unwrap();
-        s.login("kefu", "123456").unwrap()
-    };
+    let desk = common::front_desk(&mut s, &boss);
     assert!(matches!(
         s.close_month(&desk, &month("2026-10"), ""),
         Err(StoreError::Forbidden(_))

@@ -27,17 +27,7 @@ fn prepared_office(dir: &std::path::Path) -> std::path::PathBuf {
             },
         )
         .unwrap();
-    store
-        .create_operator(
-            &boss,
-            &NewOperator {
-                login: "kefu".into(),
-                name: "李客服".into(),
-                role: Some(Role::FrontDesk),
-                password: "123456".into(),
-            },
-        )
-        .unwrap();
+    common::front_desk(&mut store, &boss);
     let unit = store
         .add_unit(
             &boss,

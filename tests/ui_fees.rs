@@ -9,23 +9,12 @@ use common::ui::*;
 use egui::accesskit::Role as A11yRole;
 use egui_kittest::kittest::Queryable;
 use wuye_desk::domain::fees::Period;
-use wuye_desk::domain::kinds::Role;
-use wuye_desk::store::NewOperator;
 use wuye_desk::ui::DeskApp;
 
 fn prepared(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("office.sqlite");
     let (mut s, boss) = common::office_file(&path);
-    s.create_operator(
-        &boss,
-        &NewOperator {
-            login: "kefu".into(),
-            name: "李客服".into(),
-            role: Some(Role::FrontDesk),
-            password: "123456".into(),
-        },
-    )
-    .unwrap();
+    common::front_desk(&mut s, &boss);
     common::fee_unit(&mut s, &boss);
     s.run_billing(&boss, &Period::parse("2026Q4").unwrap())
         .unwrap();

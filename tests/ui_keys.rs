@@ -12,23 +12,14 @@ use egui_kittest::kittest::Queryable;
 use std::sync::Arc;
 use wuye_desk::clock::ManualClock;
 use wuye_desk::domain::forms::{PersonForm, UnitForm};
-use wuye_desk::domain::kinds::{OccupantRole, Role, UnitStatus};
-use wuye_desk::store::{KeySetForm, NewOperator};
+use wuye_desk::domain::kinds::{OccupantRole, UnitStatus};
+use wuye_desk::store::KeySetForm;
 use wuye_desk::ui::DeskApp;
 
 fn prepared(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("office.sqlite");
     let (mut s, boss) = common::office_file(&path);
-    s.create_operator(
-        &boss,
-        &NewOperator {
-            login: "kefu".into(),
-            name: "李客服".into(),
-            role: Some(Role::FrontDesk),
-            password: "123456".into(),
-        },
-    )
-    .unwrap();
+    common::front_desk(&mut s, &boss);
     let u = s
         .add_unit(
             &boss,

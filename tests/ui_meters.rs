@@ -11,8 +11,8 @@ use egui::Key;
 use egui_kittest::kittest::Queryable;
 use wuye_desk::domain::fees::Period;
 use wuye_desk::domain::forms::UnitForm;
-use wuye_desk::domain::kinds::{MeterKind, ReadingState, Role, UnitStatus};
-use wuye_desk::store::{MeterForm, NewOperator, ReadingInput, ReadingSource};
+use wuye_desk::domain::kinds::{MeterKind, ReadingState, UnitStatus};
+use wuye_desk::store::{MeterForm, ReadingInput, ReadingSource};
 use wuye_desk::ui::DeskApp;
 
 const UNITS: [&str; 3] = ["3栋2单元1501", "3栋2单元1502", "3栋2单元1503"];
@@ -20,16 +20,7 @@ const UNITS: [&str; 3] = ["3栋2单元1501", "3栋2单元1502", "3栋2单元1503
 fn prepared(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("office.sqlite");
     let (mut s, boss) = common::office_file(&path);
-    s.create_operator(
-        &boss,
-        &NewOperator {
-            login: "kefu".into(),
-            name: "李客服".into(),
-            role: Some(Role::FrontDesk),
-            password: "123456".into(),
-        },
-    )
-    .unwrap();
+    common::front_desk(&mut s, &boss);
     let mut october = Vec::new();
     for code in UNITS {
         let u = s

@@ -552,17 +552,7 @@ mod tests {
     }
 
     fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
-        Table {
-            headers: headers.iter().map(|h| (*h).to_string()).collect(),
-            rows: rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| TableRow {
-                    row_no: i + 2,
-                    cells: r.iter().map(|c| (*c).to_string()).collect(),
-                })
-                .collect(),
-        }
+        Table::from_cells(headers, rows)
     }
 
     #[test]

@@ -20,6 +20,25 @@ pub struct Table {
     pub rows: Vec<TableRow>,
 }
 
+impl Table {
+    /// A table from its header and rows of cells as written, the rows numbered from 2 as in
+    /// a spreadsheet under its header.
+    #[must_use]
+    pub fn from_cells(headers: &[&str], rows: &[&[&str]]) -> Self {
+        Self {
+            headers: headers.iter().map(|h| (*h).to_string()).collect(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| TableRow {
+                    row_no: i + 2,
+                    cells: r.iter().map(|c| (*c).to_string()).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One data row of a [`Table`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TableRow {

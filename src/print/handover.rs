@@ -72,21 +72,7 @@ pub fn handover_pdf(h: &HandoverPrint) -> Result<Vec<u8>, PrintError> {
     sheet.summary();
     sheet.receipts();
     sheet.signatures();
-    let mut pages = sheet.pages;
-    let count = pages.len();
-    for (i, page) in pages.iter_mut().enumerate() {
-        page.set_ink(Ink::Grey);
-        page.text(
-            CENTER,
-            288.0,
-            8.5,
-            &format!("第 {} 页 / 共 {} 页", i + 1, count),
-            Align::Center,
-        );
-    }
-    for page in pages {
-        doc.add(page);
-    }
+    doc.add_numbered(sheet.pages, 288.0);
     doc.finish()
 }
 

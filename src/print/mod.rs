@@ -890,6 +890,24 @@ impl Document {
         ));
     }
 
+    /// Adds pages, each numbered 「第 i 页 / 共 N 页」 in grey, centred on the page's width
+    /// `y` mm from its top.
+    pub fn add_numbered(&mut self, pages: Vec<Page>, y: f32) {
+        let count = pages.len();
+        for (i, mut page) in pages.into_iter().enumerate() {
+            page.set_ink(Ink::Grey);
+            let x = page.size().width_mm / 2.0;
+            page.text(
+                x,
+                y,
+                8.5,
+                &format!("第 {} 页 / 共 {} 页", i + 1, count),
+                Align::Center,
+            );
+            self.add(page);
+        }
+    }
+
     /// How many pages have been added.
     pub fn page_count(&self) -> usize {
         self.pages.len()

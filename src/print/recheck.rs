@@ -125,20 +125,7 @@ pub fn recheck_pdf(r: &RecheckPrint) -> Result<Vec<u8>, PrintError> {
             y = bottom;
         }
     }
-    let count = pages.len();
-    for (i, page) in pages.iter_mut().enumerate() {
-        page.set_ink(Ink::Grey);
-        page.text(
-            CENTER,
-            202.0,
-            8.5,
-            &format!("第 {} 页 / 共 {} 页", i + 1, count),
-            Align::Center,
-        );
-    }
-    for page in pages {
-        doc.add(page);
-    }
+    doc.add_numbered(pages, 202.0);
     doc.finish()
 }
 

@@ -183,21 +183,7 @@ pub fn stocktake_pdf(s: &StocktakePrint) -> Result<Vec<u8>, PrintError> {
     page.hline(LEFT + 24.0, LEFT + 80.0, y + 21.0, 0.5);
     page.text(LEFT + 95.0, y + 20.0, 10.5, "主管签字：", Align::Left);
     page.hline(LEFT + 115.0, LEFT + 175.0, y + 21.0, 0.5);
-    let mut pages = sheet.pages;
-    let count = pages.len();
-    for (i, page) in pages.iter_mut().enumerate() {
-        page.set_ink(Ink::Grey);
-        page.text(
-            CENTER,
-            288.0,
-            8.5,
-            &format!("第 {} 页 / 共 {} 页", i + 1, count),
-            Align::Center,
-        );
-    }
-    for page in pages {
-        doc.add(page);
-    }
+    doc.add_numbered(sheet.pages, 288.0);
     doc.finish()
 }
 

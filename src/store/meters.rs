@@ -820,6 +820,33 @@ fn check_meter_form(conn: &Connection, form: &MeterForm) -> StoreResult<CheckedM
     }
 }
 
+/// Sets the units a common meter of scope 指定房屋 is shared over (a setting: the old list is
+/// replaced, and the change goes to the audit log with both lists).
+fn set_share_units(conn: &Connection, meter_id: i64, units: &[i64]) -> StoreResult<()> {
+    conn.execute(
+        "DELETE FROM meter_share_unit WHERE meter_id = ?1",
+        params![meter_id],
+    )?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO meter_share_unit (meter_id, unit_id) VALUES (?1, ?2)")?;
+    for unit in units {
+        insert.execute(params![meter_id, unit])?;
+    }
+    Ok(())
+}
+
+/// The unit codes a meter is shared over, in walking order.
+fn share_unit_codes(conn: &Connection, meter_id: i64) -> StoreResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.code FROM meter_share_unit s JOIN unit u ON u.id = s.unit_id WHERE s.meter_id = ?1",
+    )?;
+    let mut codes: Vec<String> = stmt
+        .query_map(params![meter_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    codes.sort_by_cached_key(|c| walk_key(c));
+    Ok(codes)
+}
+
 fn number_taken(
     conn: &Connection,
     kind: MeterKind,
@@ -916,14 +943,7 @@ impl Store {
 
     /// The unit codes a common meter of scope 指定房屋 is shared over.
     pub fn meter_share_units(&self, meter_id: i64) -> StoreResult<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT u.code FROM meter_share_unit s JOIN unit u ON u.id = s.unit_id WHERE s.meter_id = ?1",
-        )?;
-        let mut codes: Vec<String> = stmt
-            .query_map(params![meter_id], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        codes.sort_by_cached_key(|c| walk_key(c));
-        Ok(codes)
+        share_unit_codes(&self.conn, meter_id)
     }
 
     /// Puts in a meter (a unit's, or a common one with its sharing).
@@ -963,12 +983,7 @@ impl Store {
                 m.share.map(|s| s.1.as_str()), now, actor.id],
         )?;
         let id = tx.last_insert_rowid();
-        for unit in &m.share_units {
-            tx.execute(
-                "INSERT INTO meter_share_unit (meter_id, unit_id) VALUES (?1, ?2)",
-                params![id, unit],
-            )?;
-        }
+        set_share_units(&tx, id, &m.share_units)?;
         let (row, _) = meter_by_id(&tx, id)?;
         audit::record(
             &tx,
@@ -1026,16 +1041,8 @@ impl Store {
             params![id, m.building_id, m.name, m.number, m.location, m.spec.multiplier,
                 m.spec.digits, m.start_milli, m.share.map(|s| s.0.as_str()), m.share.map(|s| s.1.as_str())],
         )?;
-        tx.execute(
-            "DELETE FROM meter_share_unit WHERE meter_id = ?1",
-            params![id],
-        )?;
-        for unit in &m.share_units {
-            tx.execute(
-                "INSERT INTO meter_share_unit (meter_id, unit_id) VALUES (?1, ?2)",
-                params![id, unit],
-            )?;
-        }
+        let before_units = share_unit_codes(&tx, id)?;
+        set_share_units(&tx, id, &m.share_units)?;
         let (after, _) = meter_by_id(&tx, id)?;
         audit::record(
             &tx,
@@ -1046,8 +1053,10 @@ impl Store {
                 action: "修改表具",
                 entity: "meter",
                 entity_id: id,
-                before: Some(meter_json(&before)),
-                after: Some(meter_json(&after)),
+                before: Some(json!({"meter": meter_json(&before), "share_units": before_units})),
+                after: Some(
+                    json!({"meter": meter_json(&after), "share_units": share_unit_codes(&tx, id)?}),
+                ),
             },
         )?;
         tx.commit()?;
@@ -1520,14 +1529,15 @@ impl Store {
                     "{who} {month_text} 的读数已计费，请用「读数更正」，差额计入下期账单"
                 )));
             }
-            let later: i64 = tx.query_row(
-                "SELECT count(*) FROM meter_reading WHERE meter_id = ?1 AND month > ?2",
+            // A later month already billed counted its usage from this reading.
+            let later_billed: i64 = tx.query_row(
+                "SELECT count(*) FROM meter_reading WHERE meter_id = ?1 AND month > ?2 AND billed_period IS NOT NULL",
                 params![meter.id, month_text],
                 |r| r.get(0),
             )?;
-            if later > 0 {
+            if later_billed > 0 {
                 return Err(StoreError::Conflict(format!(
-                    "{who} 已有 {month_text} 之后的读数，不能再补录这个月"
+                    "{who} {month_text} 之后的读数已计费，这个月的读数不能再改"
                 )));
             }
             let last = reading_before(&tx, meter.id, &month_text)?

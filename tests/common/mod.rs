@@ -128,3 +128,18 @@ pub fn office_file_at_version(path: &std::path::Path, version: i64) {
     ))
     .unwrap();
 }
+
+/// Adds the front-desk operator of the test offices (kefu / 123456, 李客服) and logs them in.
+pub fn front_desk(s: &mut Store, boss: &Actor) -> Actor {
+    s.create_operator(
+        boss,
+        &NewOperator {
+            login: "kefu".into(),
+            name: "李客服".into(),
+            role: Some(wuye_desk::domain::kinds::Role::FrontDesk),
+            password: "123456".into(),
+        },
+    )
+    .unwrap();
+    s.login("kefu", "123456").unwrap()
+}
