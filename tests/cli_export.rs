@@ -113,10 +113,19 @@ fn a_read_only_folder_is_named_and_nothing_is_left() {
     let mut cmd = export(&db, &month, &out);
     if std::fs::metadata(&db).unwrap().uid() == 0 {
         // Root writes anywhere: run the export as an ordinary user, who may use the
-        // database but not the folder.
+        // database (and a copy of the program, wherever the build lives) but not the folder.
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
         std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o666)).unwrap();
-        cmd.uid(65534).gid(65534);
+        let program = dir.path().join("wuye-desk");
+        std::fs::copy(env!("CARGO_BIN_EXE_wuye-desk"), &program).unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        cmd = Command::new(&program);
+        cmd.args(["export", "--month", &month, "--db"])
+            .arg(&db)
+            .arg("--out")
+            .arg(&out)
+            .uid(65534)
+            .gid(65534);
     }
     let (ok, text) = run(&mut cmd);
     assert!(!ok, "{text}");

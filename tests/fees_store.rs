@@ -486,4 +486,18 @@ fn a_late_fee_is_added_as_a_bill_of_its_own_once_a_day() {
         o.s.add_late_fee_bill(&o.desk, bill.id),
         Err(StoreError::Conflict(_))
     ));
+    // A new price of 物业费 re-prices the unpaid fee itself, never the late fee charged on it.
+    let mut form = o.s.fee_items().unwrap()[0].form();
+    form.price = "3.00".into();
+    o.s.update_fee_item(&o.boss, o.fee, &form).unwrap();
+    let bills = o.s.unit_bills(o.flat).unwrap();
+    assert_eq!(
+        bills.iter().find(|b| b.id == late).unwrap().amount_fen,
+        7099
+    );
+    // 89.50 × 3.00 × 3 = 805.50.
+    assert_eq!(
+        bills.iter().find(|b| b.id == bill.id).unwrap().amount_fen,
+        80550
+    );
 }

@@ -458,33 +458,110 @@ fn meter_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(MeterRow, bool)> {
     ))
 }
 
-const READING_SQL: &str = "SELECT r.id, r.month, r.value_milli, r.rollover, r.read_on, r.state, r.note, r.billed_period,
-        c.new_milli, c.new_rollover
-     FROM meter_reading r
-     LEFT JOIN meter_correction c ON c.id = (SELECT max(id) FROM meter_correction WHERE reading_id = r.id)";
+/// A reading's columns (the reading `r` and its latest correction `c`), read by
+/// [`reading_row_at`].
+macro_rules! reading_columns {
+    () => {
+        "r.id, r.month, r.value_milli, r.rollover, r.read_on, r.state, r.note, r.billed_period,
+         c.new_milli, c.new_rollover"
+    };
+}
+
+/// Readings with their latest correction.
+macro_rules! reading_from {
+    () => {
+        "FROM meter_reading r
+         LEFT JOIN meter_correction c ON c.id = (SELECT max(id) FROM meter_correction WHERE reading_id = r.id)"
+    };
+}
+
+const READING_COLUMNS: &str = reading_columns!();
+const READING_FROM: &str = reading_from!();
+const READING_SQL: &str = concat!("SELECT ", reading_columns!(), " ", reading_from!());
 
 fn reading_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SavedReading> {
-    let entered: i64 = r.get(2)?;
-    let corrected: Option<i64> = r.get(8)?;
-    let state: String = r.get(5)?;
-    let rollover: bool = r.get(3)?;
-    let new_rollover: Option<bool> = r.get(9)?;
+    reading_row_at(r, 0)
+}
+
+/// A reading from [`READING_COLUMNS`] starting at column `at`.
+fn reading_row_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<SavedReading> {
+    let entered: i64 = r.get(at + 2)?;
+    let corrected: Option<i64> = r.get(at + 8)?;
+    let state: String = r.get(at + 5)?;
+    let rollover: bool = r.get(at + 3)?;
+    let new_rollover: Option<bool> = r.get(at + 9)?;
     Ok(SavedReading {
-        id: r.get(0)?,
-        month: r.get(1)?,
+        id: r.get(at)?,
+        month: r.get(at + 1)?,
         value_milli: corrected.unwrap_or(entered),
         rollover: new_rollover.unwrap_or(rollover),
         corrected_from: corrected.map(|_| entered),
-        read_on: r.get(4)?,
+        read_on: r.get(at + 4)?,
         state: ReadingState::parse(&state).unwrap_or(ReadingState::Normal),
-        note: r.get(6)?,
-        billed_period: r.get(7)?,
+        note: r.get(at + 6)?,
+        billed_period: r.get(at + 7)?,
     })
 }
 
 /// Month text of the month `n` months before `month`.
 fn months_before(month: &Period, n: usize) -> Period {
     (0..n).fold(*month, |m, _| m.previous())
+}
+
+/// Meter ids written into SQL as a list (`1,2,3`; `NULL` for none). Ids are integers from
+/// the database, so nothing typed by a person ever goes into the text.
+fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    let list: Vec<String> = ids.map(|id| id.to_string()).collect();
+    if list.is_empty() {
+        "NULL".into()
+    } else {
+        list.join(",")
+    }
+}
+
+/// The readings of many meters from `from` to `to` (month texts), oldest first, by meter.
+fn readings_of_meters(
+    conn: &Connection,
+    ids: &str,
+    from: &str,
+    to: &str,
+) -> StoreResult<HashMap<i64, Vec<SavedReading>>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT r.meter_id, {READING_COLUMNS} {READING_FROM}
+         WHERE r.meter_id IN ({ids}) AND r.month >= ?1 AND r.month <= ?2 ORDER BY r.meter_id, r.month"
+    ))?;
+    let mut out: HashMap<i64, Vec<SavedReading>> = HashMap::new();
+    for row in stmt.query_map(params![from, to], |r| {
+        Ok((r.get::<_, i64>(0)?, reading_row_at(r, 1)?))
+    })? {
+        let (meter, reading) = row?;
+        out.entry(meter).or_default().push(reading);
+    }
+    Ok(out)
+}
+
+/// The latest reading before `month` of many meters, by meter.
+fn readings_before(
+    conn: &Connection,
+    ids: &str,
+    month: &str,
+) -> StoreResult<HashMap<i64, SavedReading>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT m.id, {READING_COLUMNS} FROM meter m
+         JOIN meter_reading r ON r.id = (SELECT x.id FROM meter_reading x
+                                         WHERE x.meter_id = m.id AND x.month < ?1
+                                         ORDER BY x.month DESC LIMIT 1)
+         LEFT JOIN meter_correction c ON c.id = (SELECT max(id) FROM meter_correction WHERE reading_id = r.id)
+         WHERE m.id IN ({ids})"
+    ))?;
+    let mut out = HashMap::new();
+    for row in stmt.query_map(params![month], |r| {
+        Ok((r.get::<_, i64>(0)?, reading_row_at(r, 1)?))
+    })? {
+        let (meter, reading) = row?;
+        out.insert(meter, reading);
+    }
+    Ok(out)
 }
 
 /// Readings of one meter from `from` to `to` (month texts), oldest first.
@@ -568,30 +645,37 @@ struct Chain {
 }
 
 impl Chain {
-    fn load(
+    /// The chains of many meters over the same window, in the order given, with a handful of
+    /// queries whatever the number of meters.
+    fn load_many(
         conn: &Connection,
-        meter: MeterRow,
-        occupied: bool,
+        meters: Vec<(MeterRow, bool)>,
         from: &Period,
         to: &Period,
-    ) -> StoreResult<Self> {
+    ) -> StoreResult<Vec<Self>> {
+        let ids = id_list(meters.iter().map(|(m, _)| m.id));
         let from_text = from.to_string();
-        let before = reading_before(conn, meter.id, &from_text)?;
-        let readings = readings_between(conn, meter.id, &from_text, &to.to_string())?;
-        let (first_month, tail) = if meter.replaces.is_some() {
-            (first_month(conn, meter.id)?, replaced_tail(conn, &meter)?)
-        } else {
-            (None, None)
-        };
-        Ok(Self {
-            before_milli: before.as_ref().map_or(meter.start_milli, |r| r.value_milli),
-            before_month: before.map(|r| r.month),
-            meter,
-            occupied,
-            readings,
-            first_month,
-            tail,
-        })
+        let mut window = readings_of_meters(conn, &ids, &from_text, &to.to_string())?;
+        let mut before = readings_before(conn, &ids, &from_text)?;
+        let mut chains = Vec::with_capacity(meters.len());
+        for (meter, occupied) in meters {
+            let (first_month, tail) = if meter.replaces.is_some() {
+                (first_month(conn, meter.id)?, replaced_tail(conn, &meter)?)
+            } else {
+                (None, None)
+            };
+            let prior = before.remove(&meter.id);
+            chains.push(Self {
+                before_milli: prior.as_ref().map_or(meter.start_milli, |r| r.value_milli),
+                before_month: prior.map(|r| r.month),
+                readings: window.remove(&meter.id).unwrap_or_default(),
+                meter,
+                occupied,
+                first_month,
+                tail,
+            });
+        }
+        Ok(chains)
     }
 
     /// The tail counted in the reading of `month`, if it is the meter's first.
@@ -1263,11 +1347,10 @@ impl Store {
     ) -> StoreResult<Vec<SheetRow>> {
         let from = months_before(month, WINDOW_MONTHS);
         let month_text = month.to_string();
-        let mut rows = Vec::with_capacity(meters.len());
-        for (meter, occupied) in meters {
-            let chain = Chain::load(&self.conn, meter, occupied, &from, month)?;
-            rows.push(chain.sheet_row(&month_text));
-        }
+        let mut rows: Vec<SheetRow> = Chain::load_many(&self.conn, meters, &from, month)?
+            .iter()
+            .map(|chain| chain.sheet_row(&month_text))
+            .collect();
         rows.sort_by_cached_key(|r| (r.meter.is_common(), walk_key(r.meter.label()), r.meter.id));
         Ok(rows)
     }
@@ -1483,15 +1566,35 @@ impl Store {
         let last_day = date_str(month.last_day());
         let tx = self.begin()?;
         let mut seen = std::collections::HashSet::new();
+        if inputs.iter().any(|i| !seen.insert(i.meter_id)) {
+            return Err(StoreError::invalid(
+                "本期读数",
+                "同一块表出现了两次，请只留一行",
+            ));
+        }
+        // What every reading is checked against, read at once: the meters, this month's
+        // readings, the readings before it, and meters with a later month billed.
+        let list = id_list(inputs.iter().map(|i| i.meter_id));
+        let mut stmt = tx.prepare(&format!("{METER_SQL} WHERE m.id IN ({list})"))?;
+        let meters: HashMap<i64, MeterRow> = stmt
+            .query_map([], |r| meter_row(r).map(|(m, _)| (m.id, m)))?
+            .collect::<Result<_, _>>()?;
+        drop(stmt);
+        let mut this_month = readings_of_meters(&tx, &list, &month_text, &month_text)?;
+        let before = readings_before(&tx, &list, &month_text)?;
+        let mut stmt = tx.prepare(&format!(
+            "SELECT DISTINCT meter_id FROM meter_reading
+             WHERE meter_id IN ({list}) AND month > ?1 AND billed_period IS NOT NULL"
+        ))?;
+        let later_billed: std::collections::HashSet<i64> = stmt
+            .query_map(params![month_text], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        drop(stmt);
         let mut ids = Vec::with_capacity(inputs.len());
         for input in inputs {
-            if !seen.insert(input.meter_id) {
-                return Err(StoreError::invalid(
-                    "本期读数",
-                    "同一块表出现了两次，请只留一行",
-                ));
-            }
-            let (meter, _) = meter_by_id(&tx, input.meter_id)?;
+            let meter = meters
+                .get(&input.meter_id)
+                .ok_or_else(|| StoreError::NotFound("没有这块表".into()))?;
             let who = format!("{} {}", meter.label(), meter.kind.meter_name());
             if let Some((closed_on, _)) = &meter.closed
                 && closed_on.as_str() <= last_day.as_str()
@@ -1519,9 +1622,9 @@ impl Store {
             if let Some(problem) = read_on_problem(month, input.read_on, today) {
                 return Err(StoreError::invalid("抄表日期", format!("{who}：{problem}")));
             }
-            let existing = readings_between(&tx, meter.id, &month_text, &month_text)?
-                .into_iter()
-                .next();
+            let existing = this_month
+                .remove(&meter.id)
+                .and_then(|r| r.into_iter().next());
             if let Some(e) = &existing
                 && e.billed_period.is_some()
             {
@@ -1530,17 +1633,13 @@ impl Store {
                 )));
             }
             // A later month already billed counted its usage from this reading.
-            let later_billed: i64 = tx.query_row(
-                "SELECT count(*) FROM meter_reading WHERE meter_id = ?1 AND month > ?2 AND billed_period IS NOT NULL",
-                params![meter.id, month_text],
-                |r| r.get(0),
-            )?;
-            if later_billed > 0 {
+            if later_billed.contains(&meter.id) {
                 return Err(StoreError::Conflict(format!(
                     "{who} {month_text} 之后的读数已计费，这个月的读数不能再改"
                 )));
             }
-            let last = reading_before(&tx, meter.id, &month_text)?
+            let last = before
+                .get(&meter.id)
                 .map_or(meter.start_milli, |r| r.value_milli);
             let rollover = input.rollover && input.value_milli < last;
             if input.state == ReadingState::Normal
@@ -1561,9 +1660,11 @@ impl Store {
             let read_on = date_str(input.read_on);
             match existing {
                 Some(e) => {
-                    tx.execute(
+                    tx.prepare_cached(
                         "UPDATE meter_reading SET value_milli = ?2, rollover = ?3, read_on = ?4, state = ?5, note = ?6,
                                 source = ?7, updated_at = ?8, updated_by = ?9 WHERE id = ?1",
+                    )?
+                    .execute(
                         params![e.id, input.value_milli, rollover, read_on, input.state.as_str(), note,
                             source.as_str(), now, actor.id],
                     )?;
@@ -1589,10 +1690,12 @@ impl Store {
                     }
                 }
                 None => {
-                    tx.execute(
+                    tx.prepare_cached(
                         "INSERT INTO meter_reading (meter_id, month, value_milli, rollover, read_on, state, note, source,
                                                     created_at, created_by, updated_at, updated_by)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)",
+                    )?
+                    .execute(
                         params![meter.id, month_text, input.value_milli, rollover, read_on, input.state.as_str(),
                             note, source.as_str(), now, actor.id],
                     )?;
@@ -1872,6 +1975,11 @@ impl Store {
                 .or_default()
                 .push((id, month, delta));
         }
+        let mut chains: HashMap<i64, Chain> =
+            Chain::load_many(&self.conn, meters.clone(), &first, &last)?
+                .into_iter()
+                .map(|c| (c.meter.id, c))
+                .collect();
         let mut out = Vec::new();
         for (newest, _) in meters.iter().filter(|(m, _)| !replaced.contains(&m.id)) {
             let mut lineage = vec![newest.clone()];
@@ -1886,77 +1994,13 @@ impl Store {
                 }
             }
             lineage.reverse();
-            out.push(self.lineage_usage(&lineage, &first, &last, &unsettled)?);
+            let lineage: Vec<Chain> = lineage
+                .iter()
+                .filter_map(|m| chains.remove(&m.id))
+                .collect();
+            out.push(lineage_usage(newest.clone(), &lineage, &last, &unsettled));
         }
         Ok(out)
-    }
-
-    fn lineage_usage(
-        &self,
-        lineage: &[MeterRow],
-        first: &Period,
-        last: &Period,
-        unsettled: &HashMap<i64, Vec<(i64, String, i64)>>,
-    ) -> StoreResult<Result<PeriodUsage, (MeterRow, String)>> {
-        let Some(newest) = lineage.last().cloned() else {
-            return Err(StoreError::NotFound("没有表具".into()));
-        };
-        let mut usage = PeriodUsage {
-            meter: newest.clone(),
-            usage_milli: 0,
-            from_milli: 0,
-            to_milli: 0,
-            replacements: Vec::new(),
-            reading_ids: Vec::new(),
-            corrections: Vec::new(),
-        };
-        let mut started = false;
-        let mut last_read: Option<String> = None;
-        for meter in lineage {
-            let chain = Chain::load(&self.conn, meter.clone(), false, first, last)?;
-            let usages = chain.usages();
-            for (i, (r, u)) in chain.readings.iter().zip(usages).enumerate() {
-                last_read = Some(r.month.clone());
-                if r.billed_period.is_some() {
-                    // Billed by an earlier run: only the basis of what follows.
-                    continue;
-                }
-                if r.state == ReadingState::Recheck {
-                    return Ok(Err((newest, format!("{} 的读数待复核", r.month))));
-                }
-                let u = match u {
-                    Ok(u) => u,
-                    Err(e) => return Ok(Err((newest, format!("{}：{e}", r.month)))),
-                };
-                if let Some(t) = chain.tail_for(&r.month) {
-                    usage.replacements.push(t.clone());
-                }
-                if !started {
-                    let (from, _) = chain.last_before(i);
-                    usage.from_milli = if chain.tail_for(&r.month).is_some() {
-                        chain.tail.as_ref().map_or(from, |t| t.last_milli)
-                    } else {
-                        from
-                    };
-                    started = true;
-                }
-                usage.usage_milli += u;
-                usage.to_milli = r.value_milli;
-                usage.reading_ids.push(r.id);
-            }
-            if let Some(list) = unsettled.get(&meter.id) {
-                usage.corrections.extend(list.iter().cloned());
-            }
-        }
-        let wanted = last.to_string();
-        if last_read.as_deref() != Some(wanted.as_str()) {
-            return Ok(Err((newest, format!("{wanted} 未抄表"))));
-        }
-        if usage.billed_milli() < 0 {
-            // A correction larger than this period's usage waits for a later bill.
-            usage.corrections.clear();
-        }
-        Ok(Ok(usage))
     }
 
     /// The units a common meter's cost is shared over: (unit id, area) of units handed over.
@@ -1992,6 +2036,72 @@ impl Store {
         };
         Ok(rows)
     }
+}
+
+/// The usage of one lineage (its meters' chains over the period, oldest meter first), or
+/// why it cannot be billed yet.
+fn lineage_usage(
+    newest: MeterRow,
+    lineage: &[Chain],
+    last: &Period,
+    unsettled: &HashMap<i64, Vec<(i64, String, i64)>>,
+) -> Result<PeriodUsage, (MeterRow, String)> {
+    let mut usage = PeriodUsage {
+        meter: newest.clone(),
+        usage_milli: 0,
+        from_milli: 0,
+        to_milli: 0,
+        replacements: Vec::new(),
+        reading_ids: Vec::new(),
+        corrections: Vec::new(),
+    };
+    let mut started = false;
+    let mut last_read: Option<String> = None;
+    for chain in lineage {
+        let meter = &chain.meter;
+        let usages = chain.usages();
+        for (i, (r, u)) in chain.readings.iter().zip(usages).enumerate() {
+            last_read = Some(r.month.clone());
+            if r.billed_period.is_some() {
+                // Billed by an earlier run: only the basis of what follows.
+                continue;
+            }
+            if r.state == ReadingState::Recheck {
+                return Err((newest, format!("{} 的读数待复核", r.month)));
+            }
+            let u = match u {
+                Ok(u) => u,
+                Err(e) => return Err((newest, format!("{}：{e}", r.month))),
+            };
+            if let Some(t) = chain.tail_for(&r.month) {
+                usage.replacements.push(t.clone());
+            }
+            if !started {
+                let (from, _) = chain.last_before(i);
+                usage.from_milli = if chain.tail_for(&r.month).is_some() {
+                    chain.tail.as_ref().map_or(from, |t| t.last_milli)
+                } else {
+                    from
+                };
+                started = true;
+            }
+            usage.usage_milli += u;
+            usage.to_milli = r.value_milli;
+            usage.reading_ids.push(r.id);
+        }
+        if let Some(list) = unsettled.get(&meter.id) {
+            usage.corrections.extend(list.iter().cloned());
+        }
+    }
+    let wanted = last.to_string();
+    if last_read.as_deref() != Some(wanted.as_str()) {
+        return Err((newest, format!("{wanted} 未抄表")));
+    }
+    if usage.billed_milli() < 0 {
+        // A correction larger than this period's usage waits for a later bill.
+        usage.corrections.clear();
+    }
+    Ok(usage)
 }
 
 /// Locks the readings a bill used and settles the corrections it carried, inside the
