@@ -833,7 +833,8 @@ impl Store {
                     charge.corrections = u.corrections.iter().map(|c| c.0).collect();
                     (unit_id, Ok(charge))
                 }
-                Err((meter, reason)) => {
+                Err(waiting) => {
+                    let (meter, reason) = *waiting;
                     let Some(unit_id) = meter.unit_id else {
                         continue;
                     };
@@ -905,7 +906,8 @@ impl Store {
         for lineage in self.period_usages(period, kind, true)? {
             let usage = match lineage {
                 Ok(u) => u,
-                Err((meter, reason)) => {
+                Err(waiting) => {
+                    let (meter, reason) = *waiting;
                     preview.skipped.push((
                         meter.name.clone(),
                         item.name.clone(),

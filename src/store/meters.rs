@@ -802,7 +802,34 @@ struct CheckedMeter {
     share_units: Vec<i64>,
 }
 
+/// Checks a meter form field by field, top to bottom as the form shows them.
 fn check_meter_form(conn: &Connection, form: &MeterForm) -> StoreResult<CheckedMeter> {
+    let mut checked = if form.common {
+        check_common_place(conn, form)?
+    } else {
+        let code =
+            normalize_unit_code(&form.unit_code).map_err(|e| StoreError::invalid("房号", e))?;
+        let unit_id: i64 = conn
+            .query_row("SELECT id FROM unit WHERE code = ?1", params![code], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::invalid("房号", format!("没有房屋 {code}")))?;
+        CheckedMeter {
+            unit_id: Some(unit_id),
+            building_id: None,
+            name: String::new(),
+            number: String::new(),
+            location: String::new(),
+            spec: MeterSpec {
+                multiplier: 1,
+                digits: MIN_DIGITS,
+            },
+            start_milli: 0,
+            share: None,
+            share_units: Vec::new(),
+        }
+    };
     let number = form.number.trim().to_string();
     if number.is_empty() {
         return Err(StoreError::invalid("表号", "请填写表号"));
@@ -816,92 +843,79 @@ fn check_meter_form(conn: &Connection, form: &MeterForm) -> StoreResult<CheckedM
         &form.digits,
         i64::from(MIN_DIGITS)..=i64::from(MAX_DIGITS),
     )?;
-    let spec = MeterSpec {
+    checked.spec = MeterSpec {
         multiplier,
         digits: u32::try_from(digits).unwrap_or(MIN_DIGITS),
     };
-    let start_milli =
-        parse_reading(&form.start, spec.digits).map_err(|e| StoreError::invalid("起始读数", e))?;
-    let location = form.location.trim().to_string();
-    if form.common {
-        let name = form.name.trim().to_string();
-        if name.is_empty() {
-            return Err(StoreError::invalid(
-                "表名",
-                "请填写公共表的名称，如 3栋走廊灯",
-            ));
-        }
-        let building = form.building.trim();
-        let building_id = if building.is_empty() || building == ESTATE_PLACE {
-            None
-        } else {
-            Some(
-                conn.query_row(
-                    "SELECT id FROM building WHERE name = ?1",
-                    params![building],
-                    |r| r.get::<_, i64>(0),
-                )
-                .optional()?
-                .ok_or_else(|| StoreError::invalid("楼栋", format!("没有楼栋 {building}")))?,
-            )
-        };
-        if form.share_scope == ShareScope::Building && building_id.is_none() {
-            return Err(StoreError::invalid(
-                "公摊范围",
-                "全小区的公共表请选「全小区」或「指定房屋」",
-            ));
-        }
-        let mut share_units = Vec::new();
-        if form.share_scope == ShareScope::Units {
-            for code in split_codes(&form.share_units) {
-                let code =
-                    normalize_unit_code(&code).map_err(|e| StoreError::invalid("分摊房屋", e))?;
-                let id: i64 = conn
-                    .query_row("SELECT id FROM unit WHERE code = ?1", params![code], |r| {
-                        r.get(0)
-                    })
-                    .optional()?
-                    .ok_or_else(|| StoreError::invalid("分摊房屋", format!("没有房屋 {code}")))?;
-                if !share_units.contains(&id) {
-                    share_units.push(id);
-                }
-            }
-            if share_units.is_empty() {
-                return Err(StoreError::invalid("分摊房屋", "请填写分摊的房号"));
-            }
-        }
-        Ok(CheckedMeter {
-            unit_id: None,
-            building_id,
-            name,
-            number,
-            location,
-            spec,
-            start_milli,
-            share: Some((form.share_basis, form.share_scope)),
-            share_units,
-        })
-    } else {
-        let code =
-            normalize_unit_code(&form.unit_code).map_err(|e| StoreError::invalid("房号", e))?;
-        let unit_id: i64 = conn
-            .query_row("SELECT id FROM unit WHERE code = ?1", params![code], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .ok_or_else(|| StoreError::invalid("房号", format!("没有房屋 {code}")))?;
-        Ok(CheckedMeter {
-            unit_id: Some(unit_id),
-            building_id: None,
-            name: String::new(),
-            number,
-            location,
-            spec,
-            start_milli,
-            share: None,
-            share_units: Vec::new(),
-        })
+    checked.start_milli = parse_reading(&form.start, checked.spec.digits)
+        .map_err(|e| StoreError::invalid("起始读数", e))?;
+    checked.number = number;
+    checked.location = form.location.trim().to_string();
+    Ok(checked)
+}
+
+/// A common meter's name, building and sharing, checked.
+fn check_common_place(conn: &Connection, form: &MeterForm) -> StoreResult<CheckedMeter> {
+    let name = form.name.trim().to_string();
+    if name.is_empty() {
+        return Err(StoreError::invalid(
+            "表名",
+            "请填写公共表的名称，如 3栋走廊灯",
+        ));
     }
+    let building = form.building.trim();
+    let building_id = if building.is_empty() || building == ESTATE_PLACE {
+        None
+    } else {
+        Some(
+            conn.query_row(
+                "SELECT id FROM building WHERE name = ?1",
+                params![building],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::invalid("楼栋", format!("没有楼栋 {building}")))?,
+        )
+    };
+    if form.share_scope == ShareScope::Building && building_id.is_none() {
+        return Err(StoreError::invalid(
+            "公摊范围",
+            "全小区的公共表请选「全小区」或「指定房屋」",
+        ));
+    }
+    let mut share_units = Vec::new();
+    if form.share_scope == ShareScope::Units {
+        for code in split_codes(&form.share_units) {
+            let code =
+                normalize_unit_code(&code).map_err(|e| StoreError::invalid("分摊房屋", e))?;
+            let id: i64 = conn
+                .query_row("SELECT id FROM unit WHERE code = ?1", params![code], |r| {
+                    r.get(0)
+                })
+                .optional()?
+                .ok_or_else(|| StoreError::invalid("分摊房屋", format!("没有房屋 {code}")))?;
+            if !share_units.contains(&id) {
+                share_units.push(id);
+            }
+        }
+        if share_units.is_empty() {
+            return Err(StoreError::invalid("分摊房屋", "请填写分摊的房号"));
+        }
+    }
+    Ok(CheckedMeter {
+        unit_id: None,
+        building_id,
+        name,
+        number: String::new(),
+        location: String::new(),
+        spec: MeterSpec {
+            multiplier: 1,
+            digits: MIN_DIGITS,
+        },
+        start_milli: 0,
+        share: Some((form.share_basis, form.share_scope)),
+        share_units,
+    })
 }
 
 /// Sets the units a common meter of scope 指定房屋 is shared over (a setting: the old list is
@@ -1930,7 +1944,7 @@ impl Store {
         period: &Period,
         kind: MeterKind,
         common: bool,
-    ) -> StoreResult<Vec<Result<PeriodUsage, (MeterRow, String)>>> {
+    ) -> StoreResult<Vec<Result<PeriodUsage, Waiting>>> {
         let first = Period::month_of(period.first_day());
         let last = Period::month_of(period.last_day());
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -2045,7 +2059,7 @@ fn lineage_usage(
     lineage: &[Chain],
     last: &Period,
     unsettled: &HashMap<i64, Vec<(i64, String, i64)>>,
-) -> Result<PeriodUsage, (MeterRow, String)> {
+) -> Result<PeriodUsage, Waiting> {
     let mut usage = PeriodUsage {
         meter: newest.clone(),
         usage_milli: 0,
@@ -2067,11 +2081,11 @@ fn lineage_usage(
                 continue;
             }
             if r.state == ReadingState::Recheck {
-                return Err((newest, format!("{} 的读数待复核", r.month)));
+                return Err(Box::new((newest, format!("{} 的读数待复核", r.month))));
             }
             let u = match u {
                 Ok(u) => u,
-                Err(e) => return Err((newest, format!("{}：{e}", r.month))),
+                Err(e) => return Err(Box::new((newest, format!("{}：{e}", r.month)))),
             };
             if let Some(t) = chain.tail_for(&r.month) {
                 usage.replacements.push(t.clone());
@@ -2095,7 +2109,7 @@ fn lineage_usage(
     }
     let wanted = last.to_string();
     if last_read.as_deref() != Some(wanted.as_str()) {
-        return Err((newest, format!("{wanted} 未抄表")));
+        return Err(Box::new((newest, format!("{wanted} 未抄表"))));
     }
     if usage.billed_milli() < 0 {
         // A correction larger than this period's usage waits for a later bill.
@@ -2103,6 +2117,9 @@ fn lineage_usage(
     }
     Ok(usage)
 }
+
+/// A meter lineage that cannot be billed yet: its newest meter, and why.
+pub(crate) type Waiting = Box<(MeterRow, String)>;
 
 /// Locks the readings a bill used and settles the corrections it carried, inside the
 /// billing run's transaction.
