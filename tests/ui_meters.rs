@@ -142,3 +142,65 @@ fn a_building_is_read_from_the_keyboard_and_a_low_reading_goes_to_recheck_and_ba
     // Nothing above needed the mouse after opening the tab; the row now shows its usage.
     h.get_by_label("5 吨");
 }
+
+#[test]
+fn meters_are_put_in_for_a_building_and_one_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = prepared(dir.path());
+    {
+        let mut s = wuye_desk::store::Store::open(&path, common::clock()).unwrap();
+        let boss = s.login("zhuguan", "secret1").unwrap();
+        s.add_unit(
+            &boss,
+            &UnitForm {
+                code: "5栋1单元0101".into(),
+                area: "90.00".into(),
+                ..UnitForm::default()
+            },
+        )
+        .unwrap();
+    }
+    let mut h = harness(
+        DeskApp::new(&path, dir.path().join("demo.sqlite"), common::clock()).without_viewer(),
+    );
+    h.run();
+    log_in(&mut h, "zhuguan", "secret1");
+    h.get_by_label("抄表").click();
+    h.run();
+    h.get_by_label("表具").click();
+    h.run();
+    h.get_by_label("3栋 共 3 块表在用");
+    // Another building: its list, then a water meter for each of its units in one click.
+    choose(&mut h, "楼栋", "5栋");
+    h.get_by_label("5栋 共 0 块表在用");
+    click(&mut h, "建表");
+    h.get_by_label("5栋 共 1 块表在用");
+    h.get_by_label("5栋1单元0101 水表");
+
+    // 换表 in 3栋: a final reading below the last one is refused beside the field.
+    choose(&mut h, "楼栋", "3栋");
+    h.get_by_label("3栋2单元1501 水表").click();
+    h.run();
+    click(&mut h, "换表…");
+    type_into(&mut h, "旧表止码", "90");
+    type_into(&mut h, "新表号", "SB-NEW");
+    click(&mut h, "确认换表");
+    h.get_by_label_contains("不能低于上次读数 100");
+    let store = h.state().store().unwrap();
+    assert_eq!(store.meters_of("3栋", true).unwrap().len(), 3);
+    retype(&mut h, "旧表止码", 2, "104");
+    click(&mut h, "确认换表");
+    let store = h.state().store().unwrap();
+    let meters = store.meters_of("3栋", true).unwrap();
+    assert_eq!(meters.len(), 4, "the old meter stays");
+    assert!(
+        meters
+            .iter()
+            .any(|m| m.number == "SB-NEW" && m.closed.is_none())
+    );
+    assert!(
+        meters
+            .iter()
+            .any(|m| m.number == "SB-1501" && m.closed == Some(("2026-11-27".into(), 104_000)))
+    );
+}

@@ -97,6 +97,8 @@ impl MeterAdmin {
             self.load(ctx);
         }
         let mut changed = false;
+        // Another place or the closed meters shown: the list is read again next frame.
+        let mut reload = false;
         ui.horizontal(|ui| {
             let label = ui.label("楼栋");
             let mut picked = false;
@@ -113,7 +115,7 @@ impl MeterAdmin {
                 .checkbox(&mut self.with_closed, "显示已换下的表")
                 .changed();
             if picked {
-                self.list = None;
+                reload = true;
                 self.selected = None;
             }
             if ui.button("新增表具…").clicked() {
@@ -165,12 +167,7 @@ impl MeterAdmin {
                     });
             });
         });
-        if self.list.is_none() && !changed {
-            self.list = Some(list);
-        }
-        if changed {
-            self.list = None;
-        }
+        self.list = (!changed && !reload).then_some(list);
         changed
     }
 
@@ -181,14 +178,16 @@ impl MeterAdmin {
         }
         let kind = self.bulk_kind.get_or_insert(MeterKind::Water);
         ui.horizontal(|ui| {
-            muted(ui, "为本楼缺表的房屋建表：");
+            let label = ui.label(egui::RichText::new("为本楼缺表的房屋建表：").color(theme::MUTED));
             egui::ComboBox::from_id_salt("bulk_kind")
                 .selected_text(kind.meter_name())
                 .show_ui(ui, |ui| {
                     for k in MeterKind::ALL {
                         ui.selectable_value(kind, *k, k.meter_name());
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             let label = ui.label("表盘位数");
             ui.add(egui::TextEdit::singleline(&mut self.bulk_digits).desired_width(30.0))
                 .labelled_by(label.id);
