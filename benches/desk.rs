@@ -6,15 +6,11 @@
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use egui_kittest::Harness;
 use std::hint::black_box;
-use wuye_desk::store::{Actor, ComplaintFilter, Office, RepairFilter, RepairForm, Store};
-use wuye_desk::ui::app::DeskCtx;
+use wuye_desk::store::{ComplaintFilter, RepairFilter, RepairForm};
 use wuye_desk::ui::complaints::ComplaintsTab;
 use wuye_desk::ui::reception::ReceptionTab;
 use wuye_desk::ui::repairs::RepairsTab;
-use wuye_desk::ui::setup_context;
-use wuye_desk::ui::toast::Toasts;
 use wuye_desk::ui::todo::TodoTab;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,11 +21,8 @@ enum Shown {
     Repairs,
 }
 
-struct Desk {
-    store: Store,
-    actor: Actor,
-    office: Office,
-    toasts: Toasts,
+/// The four front-desk tabs, one of them shown.
+struct Tabs {
     shown: Shown,
     todo: TodoTab,
     reception: ReceptionTab,
@@ -37,38 +30,31 @@ struct Desk {
     repairs: RepairsTab,
 }
 
-impl Desk {
-    fn reset(&mut self) {
-        self.todo = TodoTab::default();
-        self.reception = ReceptionTab::default();
-        self.complaints = ComplaintsTab::default();
-        self.repairs = RepairsTab::default();
+impl Tabs {
+    fn new(shown: Shown) -> Self {
+        Self {
+            shown,
+            todo: TodoTab::default(),
+            reception: ReceptionTab::default(),
+            complaints: ComplaintsTab::default(),
+            repairs: RepairsTab::default(),
+        }
     }
 }
 
+type Desk = common::Desk<Tabs>;
+
 fn frame(ui: &mut egui::Ui, d: &mut Desk) {
-    let today = d.store.today();
-    let mut ctx = DeskCtx {
-        store: &mut d.store,
-        actor: &d.actor,
-        office: &mut d.office,
-        toasts: &mut d.toasts,
-        today,
-        archive_changed: false,
-        busy: false,
-        open_files: false,
-        reopen: false,
-    };
-    match d.shown {
+    d.draw(|tabs, ctx| match tabs.shown {
         Shown::Todo => {
-            black_box(d.todo.ui(ui, &mut ctx));
+            black_box(tabs.todo.ui(ui, ctx));
         }
         Shown::Reception => {
-            black_box(d.reception.ui(ui, &mut ctx));
+            black_box(tabs.reception.ui(ui, ctx));
         }
-        Shown::Complaints => d.complaints.ui(ui, &mut ctx),
-        Shown::Repairs => d.repairs.ui(ui, &mut ctx),
-    }
+        Shown::Complaints => tabs.complaints.ui(ui, ctx),
+        Shown::Repairs => tabs.repairs.ui(ui, ctx),
+    });
 }
 
 fn benches(c: &mut Criterion) {
@@ -95,25 +81,7 @@ fn benches(c: &mut Criterion) {
             .expect("unfinished")
             .len(),
     );
-    let actor = store.cli_operator(None).expect("operator");
-    let office = store.office().expect("office").expect("office row");
-    let mut h = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .with_context_setup(setup_context)
-        .build_ui_state(
-            frame,
-            Desk {
-                store,
-                actor,
-                office,
-                toasts: Toasts::default(),
-                shown: Shown::Todo,
-                todo: TodoTab::default(),
-                reception: ReceptionTab::default(),
-                complaints: ComplaintsTab::default(),
-                repairs: RepairsTab::default(),
-            },
-        );
+    let mut h = common::harness(frame, Desk::new(store, Tabs::new(Shown::Todo)));
     h.step();
     for (shown, name) in [
         (Shown::Todo, "今日待办 opens (load + first frame)"),
@@ -121,11 +89,12 @@ fn benches(c: &mut Criterion) {
         (Shown::Complaints, "投诉 opens (load + first frame)"),
         (Shown::Repairs, "维修单 opens (load + first frame)"),
     ] {
-        h.state_mut().shown = shown;
+        h.state_mut().tab.shown = shown;
         h.step();
         group.bench_function(name, |b| {
             b.iter(|| {
-                h.state_mut().reset();
+                let shown = h.state().tab.shown;
+                h.state_mut().tab = Tabs::new(shown);
                 h.step();
             });
         });

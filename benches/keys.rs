@@ -6,37 +6,15 @@
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use egui_kittest::Harness;
 use std::hint::black_box;
 use wuye_desk::domain::idcard::id_check_digit;
-use wuye_desk::store::{Actor, IdentityCheck, KeyLoanForm, Office, Store};
-use wuye_desk::ui::app::DeskCtx;
+use wuye_desk::store::{IdentityCheck, KeyLoanForm};
 use wuye_desk::ui::keys::KeysTab;
-use wuye_desk::ui::setup_context;
-use wuye_desk::ui::toast::Toasts;
 
-struct Desk {
-    store: Store,
-    actor: Actor,
-    office: Office,
-    toasts: Toasts,
-    tab: KeysTab,
-}
+type Desk = common::Desk<KeysTab>;
 
 fn frame(ui: &mut egui::Ui, d: &mut Desk) {
-    let today = d.store.today();
-    let mut ctx = DeskCtx {
-        store: &mut d.store,
-        actor: &d.actor,
-        office: &mut d.office,
-        toasts: &mut d.toasts,
-        today,
-        archive_changed: false,
-        busy: false,
-        open_files: false,
-        reopen: false,
-    };
-    d.tab.ui(ui, &mut ctx);
+    d.draw(|tab, ctx| tab.ui(ui, ctx));
 }
 
 fn benches(c: &mut Criterion) {
@@ -65,21 +43,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("status line overdue count", |b| {
         b.iter(|| black_box(store.overdue_key_count().expect("count")));
     });
-    let actor = store.cli_operator(None).expect("operator");
-    let office = store.office().expect("office").expect("office row");
-    let mut h = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .with_context_setup(setup_context)
-        .build_ui_state(
-            frame,
-            Desk {
-                store,
-                actor,
-                office,
-                toasts: Toasts::default(),
-                tab: KeysTab::default(),
-            },
-        );
+    let mut h = common::harness(frame, Desk::new(store, KeysTab::default()));
     h.step();
     group.bench_function("keys tab opens (load + first frame)", |b| {
         b.iter(|| {

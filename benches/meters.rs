@@ -9,7 +9,6 @@ mod common;
 
 use chrono::Datelike;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use egui_kittest::Harness;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,11 +17,8 @@ use wuye_desk::domain::fees::Period;
 use wuye_desk::domain::forms::UnitForm;
 use wuye_desk::domain::kinds::{MeterKind, ReadingState, UnitStatus};
 use wuye_desk::domain::roster::{Table, TableRow};
-use wuye_desk::store::{Actor, MeterForm, Office, ReadingInput, ReadingSource, Store};
-use wuye_desk::ui::app::DeskCtx;
+use wuye_desk::store::{MeterForm, ReadingInput, ReadingSource};
 use wuye_desk::ui::meters::MetersTab;
-use wuye_desk::ui::setup_context;
-use wuye_desk::ui::toast::Toasts;
 
 const BIG: &str = "88栋";
 const FLATS: usize = 500;
@@ -120,28 +116,10 @@ fn big_building_office() -> PathBuf {
     path
 }
 
-struct Desk {
-    store: Store,
-    actor: Actor,
-    office: Office,
-    toasts: Toasts,
-    tab: MetersTab,
-}
+type Desk = common::Desk<MetersTab>;
 
 fn frame(ui: &mut egui::Ui, d: &mut Desk) {
-    let today = d.store.today();
-    let mut ctx = DeskCtx {
-        store: &mut d.store,
-        actor: &d.actor,
-        office: &mut d.office,
-        toasts: &mut d.toasts,
-        today,
-        archive_changed: false,
-        busy: false,
-        open_files: false,
-        reopen: false,
-    };
-    d.tab.ui(ui, &mut ctx);
+    d.draw(|tab, ctx| tab.ui(ui, ctx));
 }
 
 fn sheet_tab() -> MetersTab {
@@ -170,21 +148,7 @@ fn benches(c: &mut Criterion) {
             )
         });
     });
-    let actor = store.cli_operator(None).unwrap();
-    let office = store.office().unwrap().unwrap();
-    let mut h = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .with_context_setup(setup_context)
-        .build_ui_state(
-            frame,
-            Desk {
-                store,
-                actor,
-                office,
-                toasts: Toasts::default(),
-                tab: sheet_tab(),
-            },
-        );
+    let mut h = common::harness(frame, Desk::new(store, sheet_tab()));
     h.step();
     group.bench_function(
         "sheet of a 500-flat building opens (load + first frame)",

@@ -70,3 +70,60 @@ pub fn demo_copy(name: &str) -> PathBuf {
 pub fn open(path: &std::path::Path) -> Store {
     Store::open(path, clock()).expect("open demo")
 }
+
+/// A tab (or a set of tabs) drawn over the demo office, logged in as its first supervisor.
+pub struct Desk<T> {
+    /// The office.
+    pub store: Store,
+    /// Who is logged in.
+    pub actor: wuye_desk::store::Actor,
+    /// The office's details.
+    pub office: wuye_desk::store::Office,
+    /// Where results and errors go.
+    pub toasts: wuye_desk::ui::toast::Toasts,
+    /// What is drawn.
+    pub tab: T,
+}
+
+impl<T> Desk<T> {
+    /// `tab` over `store`.
+    pub fn new(store: Store, tab: T) -> Self {
+        let actor = store.cli_operator(None).expect("operator");
+        let office = store.office().expect("office").expect("office row");
+        Self {
+            store,
+            actor,
+            office,
+            toasts: wuye_desk::ui::toast::Toasts::default(),
+            tab,
+        }
+    }
+
+    /// Runs `draw` with the tab and the context a tab draws in.
+    pub fn draw(&mut self, draw: impl FnOnce(&mut T, &mut wuye_desk::ui::app::DeskCtx<'_>)) {
+        let today = self.store.today();
+        let mut ctx = wuye_desk::ui::app::DeskCtx {
+            store: &mut self.store,
+            actor: &self.actor,
+            office: &mut self.office,
+            toasts: &mut self.toasts,
+            today,
+            archive_changed: false,
+            busy: false,
+            open_files: false,
+            reopen: false,
+        };
+        draw(&mut self.tab, &mut ctx);
+    }
+}
+
+/// A headless window of an office PC's size showing `desk` through `frame`.
+pub fn harness<T: 'static>(
+    frame: fn(&mut egui::Ui, &mut Desk<T>),
+    desk: Desk<T>,
+) -> egui_kittest::Harness<'static, Desk<T>> {
+    egui_kittest::Harness::builder()
+        .with_size([1280.0, 900.0])
+        .with_context_setup(wuye_desk::ui::setup_context)
+        .build_ui_state(frame, desk)
+}

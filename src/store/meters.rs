@@ -2022,32 +2022,25 @@ impl Store {
         let Some((_, scope)) = meter.share else {
             return Ok(Vec::new());
         };
-        let handed_over = "u.status <> '未交房'";
-        let rows: Vec<(i64, Option<i64>)> = match scope {
+        // Units handed over, with their areas, in a fixed order so a split is repeatable.
+        let sql = match scope {
             ShareScope::Estate => {
-                let mut stmt = self.conn.prepare_cached(&format!(
-                    "SELECT u.id, u.area_centi_m2 FROM unit u WHERE {handed_over} ORDER BY u.id"
-                ))?;
-                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<Result<_, _>>()?
+                "SELECT u.id, u.area_centi_m2 FROM unit u WHERE u.status <> '未交房' AND ?1 IS NOT NULL
+                 ORDER BY u.id"
             }
             ShareScope::Building => {
-                let mut stmt = self.conn.prepare_cached(&format!(
-                    "SELECT u.id, u.area_centi_m2 FROM unit u JOIN meter m ON m.building_id = u.building_id
-                     WHERE m.id = ?1 AND {handed_over} ORDER BY u.id"
-                ))?;
-                stmt.query_map(params![meter.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<Result<_, _>>()?
+                "SELECT u.id, u.area_centi_m2 FROM unit u JOIN meter m ON m.building_id = u.building_id
+                 WHERE m.id = ?1 AND u.status <> '未交房' ORDER BY u.id"
             }
             ShareScope::Units => {
-                let mut stmt = self.conn.prepare_cached(&format!(
-                    "SELECT u.id, u.area_centi_m2 FROM meter_share_unit s JOIN unit u ON u.id = s.unit_id
-                     WHERE s.meter_id = ?1 AND {handed_over} ORDER BY u.id"
-                ))?;
-                stmt.query_map(params![meter.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<Result<_, _>>()?
+                "SELECT u.id, u.area_centi_m2 FROM meter_share_unit s JOIN unit u ON u.id = s.unit_id
+                 WHERE s.meter_id = ?1 AND u.status <> '未交房' ORDER BY u.id"
             }
         };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows: Vec<(i64, Option<i64>)> = stmt
+            .query_map(params![meter.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
         Ok(rows)
     }
 }
