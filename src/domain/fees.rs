@@ -192,6 +192,15 @@ impl Period {
         }
     }
 
+    /// Parses a month as typed (the forms of [`Period::parse`]); a quarter is refused with
+    /// a Chinese sentence, for screens that work by the month (抄表, 月末归档).
+    pub fn parse_month(s: &str) -> Result<Period, String> {
+        match Self::parse(s)? {
+            p if p.is_quarter() => Err("这里按月办理，请写成 2026-11 这样的月份".into()),
+            p => Ok(p),
+        }
+    }
+
     /// Parses a period as typed: `2026-11`, `2026/11`, `2026年11月`, `2026Q4`, `2026-Q4`,
     /// `2026q4`, `2026年第4季度`, `2026年第四季度`; full-width digits and surrounding spaces
     /// are fine. The error is a short Chinese sentence for the form.
@@ -495,6 +504,13 @@ mod tests {
             property_fee(9_999_999, 999_999_999, 1200),
             1_199_999_878_800_000
         );
+    }
+
+    #[test]
+    fn a_month_only_screen_refuses_a_quarter() {
+        assert_eq!(Period::parse_month("2026年11月"), Period::month(2026, 11));
+        assert!(Period::parse_month("2026Q4").unwrap_err().contains("按月"));
+        assert!(Period::parse_month("十一月").is_err());
     }
 
     #[test]

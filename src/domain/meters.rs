@@ -210,6 +210,16 @@ impl ReadingFlag {
     }
 }
 
+/// The flags' reasons in one line, for a row or a note: `…的3倍；已入住，用量为零`.
+#[must_use]
+pub fn flags_text(flags: &[ReadingFlag]) -> String {
+    flags
+        .iter()
+        .map(ReadingFlag::reason)
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 /// The flags on a reading with `usage_milli`, given the meter's recent average and whether
 /// someone lives in the unit (common meters: `occupied = false`).
 #[must_use]

@@ -4,7 +4,7 @@
 use super::ExportError;
 use crate::domain::fees::Period;
 use crate::domain::kinds::ReadingState;
-use crate::domain::meters::format_milli;
+use crate::domain::meters::{flags_text, format_milli};
 use crate::store::MonthReadingRow;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::path::Path;
@@ -56,7 +56,8 @@ pub(crate) fn add_readings_sheet(
         sheet.write_string(n, 4, &m.location)?;
         sheet.write_number(n, 5, u32::try_from(m.spec.multiplier).unwrap_or(1))?;
         sheet.write_number(n, 6, number(r.row.last_milli))?;
-        let mut notes: Vec<String> = r.row.flags().iter().map(|f| f.reason()).collect();
+        let flags = flags_text(&r.row.flags());
+        let mut notes: Vec<String> = (!flags.is_empty()).then_some(flags).into_iter().collect();
         if let Some(t) = &r.row.tail {
             notes.push(format!(
                 "含旧表 {} {}→{}",

@@ -767,6 +767,14 @@ fn read_on_problem(month: &Period, read_on: NaiveDate, today: NaiveDate) -> Opti
     }
 }
 
+/// Why a reading is to be read again: what the desk wrote, or a plain default.
+fn recheck_note(note: &str) -> &str {
+    match note.trim() {
+        "" => "读数存疑，请工程部复核",
+        n => n,
+    }
+}
+
 /// Splits a list of unit codes typed by hand.
 fn split_codes(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；'))
@@ -1662,12 +1670,7 @@ impl Store {
                 return Err(StoreError::invalid("本期读数", format!("{who}：{e}")));
             }
             let note = if input.state == ReadingState::Recheck {
-                let n = input.note.trim();
-                if n.is_empty() {
-                    "读数存疑，请工程部复核"
-                } else {
-                    n
-                }
+                recheck_note(&input.note)
             } else {
                 ""
             };
@@ -1723,12 +1726,7 @@ impl Store {
 
     /// Marks a saved reading 待复核 (engineering reads it again), with why.
     pub fn mark_recheck(&mut self, actor: &Actor, reading_id: i64, note: &str) -> StoreResult<()> {
-        let note = note.trim();
-        let note = if note.is_empty() {
-            "读数存疑，请工程部复核"
-        } else {
-            note
-        };
+        let note = recheck_note(note);
         let now = self.now_stamp();
         let tx = self.begin()?;
         let billed: Option<Option<String>> = tx

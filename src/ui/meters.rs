@@ -11,7 +11,7 @@ use super::theme;
 use super::widgets::muted;
 use crate::domain::fees::Period;
 use crate::domain::kinds::{MeterKind, ReadingState};
-use crate::domain::meters::{UsageError, format_milli, parse_reading};
+use crate::domain::meters::{UsageError, flags_text, format_milli, parse_reading};
 use crate::store::{ImportCheck, ReadingInput, ReadingSource, SavedReading, SheetRow, StoreError};
 use chrono::{Datelike, NaiveDate};
 use std::path::{Path, PathBuf};
@@ -176,11 +176,7 @@ impl MetersTab {
     }
 
     fn month(&self) -> Result<Period, String> {
-        match Period::parse(&self.month_text) {
-            Ok(m) if !m.is_quarter() => Ok(m),
-            Ok(_) => Err("抄表按月录入，请写成 2026-11".into()),
-            Err(e) => Err(e),
-        }
+        Period::parse_month(&self.month_text)
     }
 
     fn load(&mut self, ctx: &mut DeskCtx<'_>) {
@@ -615,12 +611,7 @@ impl MetersTab {
                     return;
                 };
                 let Some(reading) = &row.reading else { return };
-                let note = row
-                    .flags()
-                    .iter()
-                    .map(crate::domain::meters::ReadingFlag::reason)
-                    .collect::<Vec<_>>()
-                    .join("；");
+                let note = flags_text(&row.flags());
                 match ctx.store.mark_recheck(ctx.actor, reading.id, &note) {
                     Ok(()) => {
                         ctx.toasts
@@ -948,13 +939,10 @@ impl MetersTab {
                                     ui.label(egui::RichText::new(e).color(theme::ERROR));
                                 }
                                 (None, false, _) => {
-                                    let text = c
-                                        .flags
-                                        .iter()
-                                        .map(crate::domain::meters::ReadingFlag::reason)
-                                        .collect::<Vec<_>>()
-                                        .join("；");
-                                    ui.label(egui::RichText::new(text).color(theme::WARN));
+                                    ui.label(
+                                        egui::RichText::new(flags_text(&c.flags))
+                                            .color(theme::WARN),
+                                    );
                                 }
                                 (None, true, Some(old)) => {
                                     ui.label(format!("可导入（替换已录的 {}）", format_milli(old)));
@@ -1072,12 +1060,7 @@ fn row_note_ui(
     }
     let flags = row.flags();
     if !flags.is_empty() {
-        let text = flags
-            .iter()
-            .map(crate::domain::meters::ReadingFlag::reason)
-            .collect::<Vec<_>>()
-            .join("；");
-        ui.label(egui::RichText::new(text).color(theme::WARN));
+        ui.label(egui::RichText::new(flags_text(&flags)).color(theme::WARN));
         if ui.button("待复核").clicked() {
             action = Some(RowAction::Recheck(i));
         }

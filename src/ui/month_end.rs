@@ -42,11 +42,7 @@ impl std::fmt::Debug for MonthEndView {
 
 impl MonthEndView {
     fn month(&self) -> Result<Period, String> {
-        match Period::parse(&self.month) {
-            Ok(m) if !m.is_quarter() => Ok(m),
-            Ok(_) => Err("请写成 2026-10 这样的月份".into()),
-            Err(e) => Err(e),
-        }
+        Period::parse_month(&self.month)
     }
 
     fn load_check(&mut self, store: &Store) {
