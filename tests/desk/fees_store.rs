@@ -1,9 +1,8 @@
 //! Fees in the store: billing runs, price changes, transfers mid-period, payments with
 //! receipts from one sequence, prepayment, voids, the daily close, arrears and the receipt
 //! chain that shows any change.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{day, store};
 use wuye_desk::domain::fees::Period;

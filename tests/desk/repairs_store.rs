@@ -1,9 +1,8 @@
 //! Repair orders in the store: numbering, the state machine with its refusals (callback before
 //! completion, closing a public repair without the desk's check), paid repairs becoming a
 //! one-off bill, and nothing recorded on bad input.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use wuye_desk::domain::forms::UnitForm;
 use wuye_desk::domain::kinds::FeeKind;

@@ -1,9 +1,8 @@
 //! The reception log in the store: records refused with the field on bad input (a visit in the
 //! future among them), a record turned into a repair order or a complaint once (linked in the
 //! same transaction), finished once, and yesterday's unfinished items found for the to-do.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use wuye_desk::domain::forms::UnitForm;
 use wuye_desk::store::{Actor, ComplaintForm, ReceptionForm, RepairForm, Store, StoreError};

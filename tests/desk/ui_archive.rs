@@ -1,8 +1,7 @@
 //! The desk window driven by its visible labels: log in, register an owner by typing into
 //! the labelled fields, find them by pinyin initials, transfer the unit.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 

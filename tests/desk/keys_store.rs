@@ -1,8 +1,7 @@
 //! Keys in the store: key sets, loans with identity checks, returns, overdue keys, office
 //! stock and monthly stock-takes; bad input is refused with its reason and records nothing.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{at, day};
 use std::sync::Arc;

@@ -3,9 +3,8 @@
 //! parcel logged, the resident told, the parcel collected; an unfinished visit from yesterday
 //! on the to-do; a shift handover shown after the next login until acknowledged; a notice
 //! printed for the board.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 

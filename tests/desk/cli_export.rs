@@ -1,7 +1,6 @@
 //! `wuye-desk export` on temp databases: last month checked, closed and exported; refused
 //! with the reason (month not over, exported twice); and the faults a desk PC meets — a
 //! read-only folder and a full disk — end with a clear message and nothing left behind.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;

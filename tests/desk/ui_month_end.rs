@@ -1,9 +1,8 @@
 //! 设置 → 月末归档 in the window: last month is checked and closed by the supervisor, the
 //! export runs in the background with its progress, shows when it is done, and a second
 //! export of the same month is refused where the person is looking.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 use egui_kittest::kittest::Queryable;

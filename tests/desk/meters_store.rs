@@ -1,9 +1,8 @@
 //! 抄表 in the store: the reading sheet with its checks, bad input refused with nothing
 //! recorded, replacement, 待复核, imports, metered and shared fee items billed from the
 //! readings, readings locked once billed and corrected through the next bill.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::day;
 use wuye_desk::domain::fees::Period;

@@ -1,8 +1,7 @@
 //! A payment is all or nothing: a child process paying in a loop is killed again and again,
 //! and afterwards the receipt chain and the database check out, every receipt whole.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::Duration;
@@ -60,7 +59,7 @@ fn killing_the_program_mid_payment_leaves_whole_payments_only() {
         let mut child = Command::new(&exe)
             .args([
                 "--exact",
-                "child_pays_in_a_loop_until_killed",
+                "crash::child_pays_in_a_loop_until_killed",
                 "--nocapture",
                 "--test-threads=1",
             ])

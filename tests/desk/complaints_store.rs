@@ -1,9 +1,8 @@
 //! Complaints in the store: due times per category, overdue, the state machine with its
 //! refusals (callback before resolution, closing before the callback), serious complaints,
 //! and nothing recorded on bad input.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use wuye_desk::domain::forms::UnitForm;
 use wuye_desk::store::{Actor, ComplaintFilter, ComplaintForm, Store, StoreError};

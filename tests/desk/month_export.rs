@@ -1,9 +1,8 @@
 //! The month-end export read back: the workbook's rows and totals match the records, every
 //! SHA-256 in the manifest matches its file, and months that are not over, not closed or
 //! already exported are refused; a cancelled export leaves nothing behind.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use calamine::{Reader, open_workbook_auto};
 use sha2::{Digest, Sha256};

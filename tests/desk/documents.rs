@@ -1,8 +1,7 @@
 //! The printed documents read back from their PDFs: a receipt (and its reprint), the notices
 //! and the handover sheet carry the numbers, units and amounts of the records.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use wuye_desk::documents::{handover_document, notices_document, receipt_pdf};
 use wuye_desk::domain::fees::Period;

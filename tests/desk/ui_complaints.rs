@@ -1,9 +1,8 @@
 //! The 投诉 tab and 今日待办 driven by their labels: a complaint is registered, goes overdue
 //! when its category's due time passes, shows first on the next day's to-do, and the row jumps
 //! to it; it is dispatched, resolved, called back and closed, and the to-do is empty again.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 

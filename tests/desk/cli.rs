@@ -1,5 +1,4 @@
 //! The command line on temp databases: demo, import-owners.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Command;
 

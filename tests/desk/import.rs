@@ -1,8 +1,7 @@
 //! Importing an owner roster: the preview marks each bad row with its reason and writes
 //! nothing; confirming writes all good rows in one transaction.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use wuye_desk::import::preview_roster;
 

@@ -1,8 +1,7 @@
 //! Backups: daily and monthly copies kept by number, restore of a checked backup with the
 //! current file kept aside, and a damaged or foreign backup refused with nothing changed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use wuye_desk::domain::forms::UnitForm;
 use wuye_desk::store::{BackupKind, KEEP_DAILY, Store, StoreError, backups_dir, list_backups};

@@ -1,9 +1,8 @@
 //! The 抄表 tab driven from the keyboard: a building's readings typed one after another with
 //! Enter, a reading lower than last month's asked about and sent back to engineering as
 //! 待复核, then read again and fixed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 

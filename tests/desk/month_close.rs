@@ -1,9 +1,8 @@
 //! 月末结账: what is still open in a month, closing it as a supervisor, and every kind of
 //! record dated in a closed month refused afterwards, with corrections going into the
 //! current month.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{at, day};
 use wuye_desk::domain::fees::Period;

@@ -1,9 +1,8 @@
 //! The 钥匙 tab driven by its labels: lend a key to a decoration worker with the owner's
 //! confirmation (refused first without it), print the slip, see it red once the day has
 //! ended, return it; then a stock-take signed off by the supervisor.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 

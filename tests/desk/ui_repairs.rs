@@ -1,9 +1,8 @@
 //! 前台接待 and 维修单 driven by their labels: a resident's call is recorded (a future time
 //! refused), becomes a repair order in one click (refused first without a phone), gets a technician, is completed, called back and closed; the order
 //! is printed for the technician.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 

@@ -1,8 +1,7 @@
 //! The 收费 tab driven by its labels: find a unit from the search box, collect, get the
 //! receipt PDF; a supervisor voids it; the front desk cannot; bad amounts are refused.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 

@@ -1,8 +1,7 @@
 //! The owner archives in the store: units, people, transfers, vehicles, cards, events,
 //! gaps, audit, and the rules that refuse bad input without writing anything.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{day, id, store};
 use wuye_desk::domain::forms::{PersonForm, UnitForm};

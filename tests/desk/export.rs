@@ -1,7 +1,6 @@
 //! The archive workbook: every unit, person, vehicle and card, with ID numbers masked.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use calamine::{Reader, open_workbook_auto};
 use wuye_desk::domain::forms::{PersonForm, UnitForm};

@@ -1,7 +1,6 @@
 //! Opening database files: new, ours, not ours, damaged, newer, busy.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use rusqlite::Connection;
 use std::io::{Seek, SeekFrom, Write};

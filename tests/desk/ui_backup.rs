@@ -1,8 +1,7 @@
 //! 设置 → 备份与恢复 in the window: a backup made now, then restored by the supervisor, who
 //! logs in again to the restored data.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 use egui_kittest::kittest::Queryable;
