@@ -72,7 +72,7 @@ fn receipt() -> ReceiptPrint {
         method: "微信".into(),
         operator: "李晓梅".into(),
         note: "十二月起车位费调整".into(),
-        reprint: false,
+        reprint: None,
         voided: false,
     }
 }

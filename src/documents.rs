@@ -25,7 +25,7 @@ pub enum DocumentError {
     Empty(String),
 }
 
-/// A receipt as printed. `reprint` marks it 补打.
+/// A receipt as printed. `reprint` marks it 补打 with the time it is printed again.
 pub fn receipt_print(
     store: &Store,
     number: &str,
@@ -86,7 +86,7 @@ pub fn receipt_print(
         method: r.method.clone(),
         operator: r.operator.clone(),
         note,
-        reprint,
+        reprint: reprint.then(|| store.clock().now().format("%Y-%m-%d %H:%M").to_string()),
         voided: r.void.is_some(),
     })
 }

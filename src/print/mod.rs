@@ -854,6 +854,13 @@ impl Document {
     pub fn new(title: &str) -> Result<Self, PrintError> {
         let font = font()?;
         let mut pdf = PdfDocument::new(title);
+        // Dated when the file is made (printpdf leaves 1970), and named as the desk's.
+        let made = printpdf::DateTime::now();
+        let info = &mut pdf.metadata.info;
+        info.creation_date = made;
+        info.modification_date = made;
+        info.metadata_date = made;
+        info.creator = "物业前台 wuye-desk".to_string();
         let font_id = FontId(FONT_RESOURCE.to_string());
         pdf.resources
             .fonts
@@ -1076,6 +1083,31 @@ mod tests {
     fn an_empty_document_is_refused() {
         let doc = Document::new("空").expect("doc");
         assert!(matches!(doc.finish(), Err(PrintError::Nothing)));
+    }
+
+    #[test]
+    fn a_document_is_dated_when_it_is_made() {
+        let mut doc = Document::new("日期").expect("doc");
+        let page = doc.new_page(PageSize::A4);
+        doc.add(page);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("doc.pdf");
+        std::fs::write(&path, doc.finish().expect("pdf")).expect("write pdf");
+        let out = std::process::Command::new("pdfinfo")
+            .args(["-isodates"])
+            .arg(&path)
+            .output()
+            .expect("pdfinfo (poppler-utils) must be installed");
+        let info = String::from_utf8_lossy(&out.stdout);
+        let created = info
+            .lines()
+            .find_map(|l| l.strip_prefix("CreationDate:"))
+            .unwrap_or_else(|| panic!("no creation date: {info}"))
+            .trim()
+            .to_string();
+        let year = chrono::Utc::now().format("%Y").to_string();
+        assert!(created.starts_with(&year), "{created}");
+        assert!(info.contains("物业前台"), "{info}");
     }
 
     #[test]

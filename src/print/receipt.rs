@@ -50,8 +50,9 @@ pub struct ReceiptPrint {
     pub operator: String,
     /// A remark; may be empty.
     pub note: String,
-    /// A copy printed again later: marked 补打.
-    pub reprint: bool,
+    /// A copy printed again later, with when it was printed ("2026-12-02 09:30"): marked
+    /// 补打, and the foot says when.
+    pub reprint: Option<String>,
     /// A voided receipt: stamped 作废.
     pub voided: bool,
 }
@@ -143,7 +144,7 @@ fn draw_receipt(page: &mut Page, r: &ReceiptPrint, part: usize, parts: usize) {
     page.hline(CENTER - half, CENTER + half, 25.0, 0.6);
     page.hline(CENTER - half, CENTER + half, 25.9, 0.6);
     let mut mark_x = CENTER + half + 4.0;
-    if r.reprint {
+    if r.reprint.is_some() {
         mark_x += page.boxed_mark(mark_x, 16.8, 11.0, "补打") + 2.5;
     }
     if parts > 1 && part > 0 {
@@ -307,20 +308,19 @@ fn draw_receipt(page: &mut Page, r: &ReceiptPrint, part: usize, parts: usize) {
     let y = y + 6.5;
     page.set_ink(Ink::Grey);
     page.hline(LEFT, RIGHT, y - 3.8, 0.3);
-    if r.reprint {
-        page.set_ink(Ink::Red);
-        page.text(
-            LEFT,
-            y,
-            8.5,
-            &format!("补打件：原收据 {} 开具于 {}", r.number, r.date),
-            Align::Left,
+    if let Some(reprinted) = &r.reprint {
+        let said = format!(
+            "补打件：原收据 {} 开具于 {}，补打于 {reprinted}",
+            r.number, r.date
         );
+        page.set_ink(Ink::Red);
+        page.text(LEFT, y, 8.5, &said, Align::Left);
         page.set_ink(Ink::Grey);
+        let office_x = LEFT + page.width(&said, 8.5) + 4.0;
         page.text_in(
-            110.0,
+            office_x,
             y,
-            RIGHT - 110.0,
+            RIGHT - office_x,
             8.5,
             &format!("{}  电话：{}", r.office_name, r.office_phone),
             Align::Right,
@@ -386,7 +386,7 @@ mod tests {
             method: "微信".into(),
             operator: "李晓梅".into(),
             note: "十二月起车位费调整".into(),
-            reprint: false,
+            reprint: None,
             voided: false,
         }
     }
@@ -457,13 +457,13 @@ mod tests {
     #[test]
     fn reprint_and_void_marks_show() {
         let mut r = sample();
-        r.reprint = true;
+        r.reprint = Some("2026-12-02 09:30".into());
         r.voided = true;
         let text = pdf_text(&receipts_pdf(&[r], ReceiptLayout::A5).expect("pdf"));
         let flat = squash(&text);
         assert!(flat.contains("补打"), "{text}");
         assert!(
-            flat.contains("补打件：原收据SJ202611-000123开具于2026-11-27"),
+            flat.contains("补打件：原收据SJ202611-000123开具于2026-11-27，补打于2026-12-0209:30"),
             "{text}"
         );
         assert!(flat.contains("作废"), "{text}");
@@ -536,7 +536,7 @@ mod tests {
     #[test]
     fn render_for_a_look() {
         let mut marked = sample();
-        marked.reprint = true;
+        marked.reprint = Some("2026-12-02 09:30".into());
         marked.voided = true;
         maybe_render(
             &receipts_pdf(&[sample()], ReceiptLayout::A5).expect("pdf"),

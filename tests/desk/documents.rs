@@ -83,6 +83,9 @@ fn receipts_notices_and_the_handover_sheet_say_what_the_records_say() {
         reprint.contains("补打") && reprint.contains(&number),
         "{reprint}"
     );
+    // The copy says when it was printed again (the tests' clock: 2026-11-27 09:30).
+    let flat: String = reprint.split_whitespace().collect();
+    assert!(flat.contains("补打于2026-11-2709:30"), "{reprint}");
 
     // Dunning notices list what is overdue: Q4 (due 2026-10-16) but not the paid Q3.
     let (_, pdf) = notices_document(&s, &q4, None, true, &|_, _| true).unwrap();
