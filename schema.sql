@@ -852,3 +852,13 @@ BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如�
 CREATE TRIGGER meter_reading_change_closed_month BEFORE UPDATE OF value_milli, rollover, read_on, state, note, month ON meter_reading
 WHEN EXISTS (SELECT 1 FROM month_close WHERE month IN (OLD.month, NEW.month))
 BEGIN SELECT RAISE(ABORT, '该月已月末结账，记录不能再改动；如需更正，请在本月登记'); END;
+
+-- @version 6
+
+-- 拆表: a meter taken out for good, with no new one; why, as the desk wrote it. A meter
+-- closed by 换表 has none. Set when the meter is closed, and fixed from then on.
+ALTER TABLE meter ADD COLUMN removed_note TEXT
+    CHECK (removed_note IS NULL OR (closed_on IS NOT NULL AND length(trim(removed_note)) > 0));
+CREATE TRIGGER meter_removed_fixed BEFORE UPDATE OF removed_note ON meter
+WHEN OLD.closed_on IS NOT NULL AND NEW.removed_note IS NOT OLD.removed_note
+BEGIN SELECT RAISE(ABORT, '已拆换的表不可再改'); END;

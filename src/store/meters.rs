@@ -51,6 +51,8 @@ pub struct MeterRow {
     pub replaces: Option<i64>,
     /// Taken out on, with its final reading.
     pub closed: Option<(String, i64)>,
+    /// Taken out for good (拆表), with no new meter: why.
+    pub removed: Option<String>,
     /// A common meter's sharing.
     pub share: Option<(ShareBasis, ShareScope)>,
 }
@@ -71,6 +73,32 @@ impl MeterRow {
     pub fn is_common(&self) -> bool {
         self.unit_id.is_none()
     }
+
+    /// How it was taken out, if it was: "2026-11-10 换下" or "2026-11-10 拆表".
+    #[must_use]
+    pub fn taken_out(&self) -> Option<String> {
+        self.closed.as_ref().map(|(on, _)| {
+            let how = if self.removed.is_some() {
+                "拆表"
+            } else {
+                "换下"
+            };
+            format!("{on} {how}")
+        })
+    }
+}
+
+/// A meter taken out for good (拆表), as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoveForm {
+    /// The meter taken out.
+    pub meter_id: i64,
+    /// When.
+    pub date: NaiveDate,
+    /// Its final reading, as typed.
+    pub final_reading: String,
+    /// Why (燃气停用, 并户 …).
+    pub reason: String,
 }
 
 /// A meter as typed on its form (new meter, or changes to one).
@@ -415,7 +443,7 @@ impl PeriodUsage {
 
 const METER_SQL: &str = "SELECT m.id, m.unit_id, coalesce(u.code, ''), coalesce(b.name, ''), m.name, m.kind, m.number,
         m.location, m.multiplier, m.digits, m.start_milli, m.opened_on, m.replaces, m.closed_on, m.final_milli,
-        m.share_basis, m.share_scope, coalesce(u.status, '')
+        m.share_basis, m.share_scope, coalesce(u.status, ''), m.removed_note
      FROM meter m LEFT JOIN unit u ON u.id = m.unit_id
      LEFT JOIN building b ON b.id = coalesce(u.building_id, m.building_id)";
 
@@ -449,6 +477,7 @@ fn meter_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(MeterRow, bool)> {
             opened_on: r.get(11)?,
             replaces: r.get(12)?,
             closed: closed_on.zip(final_milli),
+            removed: r.get(18)?,
             share: basis
                 .as_deref()
                 .and_then(ShareBasis::parse)
@@ -599,6 +628,64 @@ fn first_month(conn: &Connection, meter_id: i64) -> StoreResult<Option<String>> 
     let mut stmt =
         conn.prepare_cached("SELECT min(month) FROM meter_reading WHERE meter_id = ?1")?;
     Ok(stmt.query_row(params![meter_id], |r| r.get(0))?)
+}
+
+/// The checks of a meter being taken out (换表 or 拆表) on `date` at the final reading
+/// typed: not taken out already, dated between its opening and today and not before a
+/// reading it has, and not below its last reading. Returns the date text and the final
+/// reading; the error names the form's field.
+fn closing_checks(
+    conn: &Connection,
+    old: &MeterRow,
+    (date, date_field): (NaiveDate, &'static str),
+    (final_text, final_field): (&str, &'static str),
+    today: NaiveDate,
+) -> StoreResult<(String, i64)> {
+    if old.closed.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "表号 {} 已经拆换过了",
+            old.number
+        )));
+    }
+    let day = date_str(date);
+    if date > today {
+        return Err(StoreError::invalid(date_field, "日期不能晚于今天"));
+    }
+    if day < old.opened_on {
+        return Err(StoreError::invalid(
+            date_field,
+            format!("不能早于这块表的启用日期 {}", old.opened_on),
+        ));
+    }
+    let final_milli = parse_reading(final_text, old.spec.digits)
+        .map_err(|e| StoreError::invalid(final_field, e))?;
+    let last = reading_before(conn, old.id, "9999-99")?;
+    if let Some(l) = &last
+        && l.month.as_str() > &day[..7]
+    {
+        return Err(StoreError::invalid(
+            date_field,
+            format!("这块表已有 {} 的读数，日期不能更早", l.month),
+        ));
+    }
+    let last_milli = last.as_ref().map_or(old.start_milli, |r| r.value_milli);
+    if final_milli < last_milli {
+        return Err(StoreError::invalid(
+            final_field,
+            format!("不能低于上次读数 {}", format_milli(last_milli)),
+        ));
+    }
+    Ok((day, final_milli))
+}
+
+/// The SQL condition of a meter being on the sheet of the month ending `last_day` (a
+/// parameter): in use at the month's end, or taken out for good (拆表) in the month, its
+/// final reading being the month's reading.
+fn on_sheet(last_day: &str) -> String {
+    format!(
+        "(m.closed_on IS NULL OR m.closed_on > {last_day}
+          OR (m.removed_note IS NOT NULL AND substr(m.closed_on, 1, 7) = substr({last_day}, 1, 7)))"
+    )
 }
 
 /// One meter by id.
@@ -1176,40 +1263,13 @@ impl Store {
         let now = self.now_stamp();
         let tx = self.begin()?;
         let (old, _) = meter_by_id(&tx, form.meter_id)?;
-        if old.closed.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "表号 {} 已经拆换过了",
-                old.number
-            )));
-        }
-        let date = date_str(form.date);
-        if form.date > today {
-            return Err(StoreError::invalid("换表日期", "日期不能晚于今天"));
-        }
-        if date < old.opened_on {
-            return Err(StoreError::invalid(
-                "换表日期",
-                format!("不能早于这块表的启用日期 {}", old.opened_on),
-            ));
-        }
-        let final_milli = parse_reading(&form.final_reading, old.spec.digits)
-            .map_err(|e| StoreError::invalid("旧表止码", e))?;
-        let last = reading_before(&tx, old.id, "9999-99")?;
-        if let Some(l) = &last
-            && l.month.as_str() > &date[..7]
-        {
-            return Err(StoreError::invalid(
-                "换表日期",
-                format!("这块表已有 {} 的读数，换表日期不能更早", l.month),
-            ));
-        }
-        let last_milli = last.as_ref().map_or(old.start_milli, |r| r.value_milli);
-        if final_milli < last_milli {
-            return Err(StoreError::invalid(
-                "旧表止码",
-                format!("不能低于上次读数 {}", format_milli(last_milli)),
-            ));
-        }
+        let (date, final_milli) = closing_checks(
+            &tx,
+            &old,
+            (form.date, "换表日期"),
+            (&form.final_reading, "旧表止码"),
+            today,
+        )?;
         let multiplier = small_int("倍率", &form.multiplier, 1..=10_000)?;
         let digits = small_int(
             "位数",
@@ -1286,6 +1346,93 @@ impl Store {
         Ok(id)
     }
 
+    /// Takes a meter out for good (拆表: gas stopped, two flats joined …), with no new one.
+    /// Its final reading is the reading of the month it is taken out in, so the last usage
+    /// is billed with that month like any other; from the next month it is on no sheet.
+    /// When that month is read already, the final reading must be the reading saved.
+    pub fn remove_meter(&mut self, actor: &Actor, form: &RemoveForm) -> StoreResult<()> {
+        let today = self.today();
+        let now = self.now_stamp();
+        let reason = form.reason.trim().to_string();
+        let tx = self.begin()?;
+        let (old, _) = meter_by_id(&tx, form.meter_id)?;
+        let (date, final_milli) = closing_checks(
+            &tx,
+            &old,
+            (form.date, "拆表日期"),
+            (&form.final_reading, "拆表止码"),
+            today,
+        )?;
+        if reason.is_empty() {
+            return Err(StoreError::invalid(
+                "拆表原因",
+                "请写明拆表原因，如：燃气停用、两户合并",
+            ));
+        }
+        let month = date[..7].to_string();
+        let saved = readings_of_meters(&tx, &old.id.to_string(), &month, &month)?
+            .remove(&old.id)
+            .and_then(|mut list| list.pop());
+        match saved {
+            Some(r) if r.value_milli != final_milli => {
+                return Err(StoreError::invalid(
+                    "拆表止码",
+                    format!(
+                        "{month} 已录读数 {}，拆表止码要记作当月读数：请先在抄表页更正该月读数，或把拆表日期选在下月",
+                        format_milli(r.value_milli)
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                tx.execute(
+                    "INSERT INTO meter_reading (meter_id, month, value_milli, read_on, note, created_at, created_by,
+                                                updated_at, updated_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7)",
+                    params![old.id, month, final_milli, date, format!("拆表：{reason}"), now, actor.id],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE meter SET closed_on = ?2, final_milli = ?3, closed_at = ?4, closed_by = ?5, removed_note = ?6
+             WHERE id = ?1",
+            params![old.id, date, final_milli, now, actor.id, reason],
+        )?;
+        if let Some(unit_id) = old.unit_id {
+            super::archive::add_event(
+                &tx,
+                actor,
+                &now,
+                unit_id,
+                &date,
+                "拆表",
+                &format!(
+                    "{}拆表：表号 {} 止码 {}（{reason}）",
+                    old.kind.meter_name(),
+                    old.number,
+                    format_milli(final_milli)
+                ),
+            )?;
+        }
+        audit::record(
+            &tx,
+            Some(actor),
+            &now,
+            &Change {
+                area: "抄表",
+                action: "拆表",
+                entity: "meter",
+                entity_id: old.id,
+                before: Some(meter_json(&old)),
+                after: Some(
+                    json!({"date": date, "final": format_milli(final_milli), "reason": reason}),
+                ),
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Puts in a meter of `kind` for every unit of `building` that has none, numbered with
     /// the unit code until the real number is typed in. Returns how many were made.
     pub fn add_missing_meters(
@@ -1353,8 +1500,8 @@ impl Store {
         let (filter, building) = place_filter(&self.conn, place)?;
         let last_day = date_str(month.last_day());
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{METER_SQL} WHERE {filter} AND m.kind = ?1 AND m.opened_on <= ?3
-               AND (m.closed_on IS NULL OR m.closed_on > ?3)"
+            "{METER_SQL} WHERE {filter} AND m.kind = ?1 AND m.opened_on <= ?3 AND {}",
+            on_sheet("?3")
         ))?;
         let meters: Vec<(MeterRow, bool)> = stmt
             .query_map(params![kind.as_str(), building, last_day], meter_row)?
@@ -1386,8 +1533,8 @@ impl Store {
     ) -> StoreResult<Vec<SheetRow>> {
         let last_day = date_str(month.last_day());
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{METER_SQL} WHERE m.opened_on <= ?1 AND (m.closed_on IS NULL OR m.closed_on > ?1)
-               AND (?2 IS NULL OR m.kind = ?2)"
+            "{METER_SQL} WHERE m.opened_on <= ?1 AND {} AND (?2 IS NULL OR m.kind = ?2)",
+            on_sheet("?1")
         ))?;
         let meters: Vec<(MeterRow, bool)> = stmt
             .query_map(params![last_day, kind.map(MeterKind::as_str)], meter_row)?
@@ -1491,6 +1638,9 @@ impl Store {
             check.replaces = row.reading.as_ref().map(|r| r.value_milli);
             let read_on = line.read_on.unwrap_or(default_read_on);
             let outcome = (|| -> Result<(i64, i64), String> {
+                if let (Some(how), Some(_)) = (row.meter.taken_out(), &row.meter.removed) {
+                    return Err(format!("表号 {} 已于 {how}，不再抄读", row.meter.number));
+                }
                 let value = parse_reading(&line.value, row.meter.spec.digits)?;
                 if let Some(problem) = read_on_problem(month, read_on, today) {
                     return Err(problem);
@@ -1527,17 +1677,19 @@ impl Store {
 
     /// Why a meter number names no meter in use: taken out, or unknown.
     fn missing_number(&self, kind: MeterKind, number: &str) -> StoreResult<String> {
-        let closed: Option<String> = self
+        let closed: Option<(String, bool)> = self
             .conn
             .query_row(
-                "SELECT closed_on FROM meter WHERE kind = ?1 AND number = ?2 AND closed_on IS NOT NULL
+                "SELECT closed_on, removed_note IS NOT NULL FROM meter
+                 WHERE kind = ?1 AND number = ?2 AND closed_on IS NOT NULL
                  ORDER BY closed_on DESC LIMIT 1",
                 params![kind.as_str(), number],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
         Ok(match closed {
-            Some(on) => format!("表号 {number} 已于 {on} 换下，请录入新表的读数"),
+            Some((on, true)) => format!("表号 {number} 已于 {on} 拆表，不再抄读"),
+            Some((on, false)) => format!("表号 {number} 已于 {on} 换下，请录入新表的读数"),
             None => format!("没有表号为 {number} 的{}", kind.meter_name()),
         })
     }
@@ -1621,12 +1773,14 @@ impl Store {
             if let Some((closed_on, _)) = &meter.closed
                 && closed_on.as_str() <= last_day.as_str()
             {
+                let what = if meter.removed.is_some() {
+                    "拆表，拆表止码已记作当月读数"
+                } else {
+                    "换下，请录入新表的读数"
+                };
                 return Err(StoreError::invalid(
                     "本期读数",
-                    format!(
-                        "{who}（表号 {}）已于 {closed_on} 换下，请录入新表的读数",
-                        meter.number
-                    ),
+                    format!("{who}（表号 {}）已于 {closed_on} {what}", meter.number),
                 ));
             }
             if meter.opened_on.as_str() > last_day.as_str() {
@@ -1729,21 +1883,27 @@ impl Store {
         let note = recheck_note(note);
         let now = self.now_stamp();
         let tx = self.begin()?;
-        let billed: Option<Option<String>> = tx
+        let found: Option<(Option<String>, Option<String>)> = tx
             .query_row(
-                "SELECT billed_period FROM meter_reading WHERE id = ?1",
+                "SELECT r.billed_period, CASE WHEN r.month >= substr(m.closed_on, 1, 7) THEN m.closed_on END
+                 FROM meter_reading r JOIN meter m ON m.id = r.meter_id WHERE r.id = ?1",
                 params![reading_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        match billed {
+        match found {
             None => return Err(StoreError::NotFound("没有这条读数".into())),
-            Some(Some(p)) => {
+            Some((Some(p), _)) => {
                 return Err(StoreError::Conflict(format!(
                     "这条读数已计入 {p} 的账单，请用「读数更正」"
                 )));
             }
-            Some(None) => {}
+            Some((None, Some(on))) => {
+                return Err(StoreError::Conflict(format!(
+                    "这块表已于 {on} 拆换，这条读数不能再复核"
+                )));
+            }
+            Some((None, None)) => {}
         }
         tx.execute(
             "UPDATE meter_reading SET state = '待复核', note = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",

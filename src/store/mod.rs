@@ -42,7 +42,7 @@ pub use keys::{
 };
 pub use meters::{
     ESTATE_PLACE, ImportCheck, MeterForm, MeterRow, MonthReadingRow, PeriodUsage, ReadingInput,
-    ReadingSource, RecheckRow, ReplaceForm, ReplacedTail, SavedReading, SheetRow,
+    ReadingSource, RecheckRow, RemoveForm, ReplaceForm, ReplacedTail, SavedReading, SheetRow,
 };
 pub use month_close::MonthCheck;
 pub use operators::{Actor, NewOperator, Office, OperatorRow, require_supervisor};

@@ -498,6 +498,7 @@ impl MetersTab {
                         }
                     });
                     let locked = self.closed
+                        || row.meter.closed.is_some()
                         || row
                             .reading
                             .as_ref()
@@ -682,13 +683,22 @@ impl MetersTab {
         }
     }
 
+    /// Moves the keyboard to the next (or previous) row that can be typed in, passing over
+    /// meters taken out this month; at either end it stays on the last row it can take.
     fn go(&mut self, i: usize, step: Step) {
+        let typable = |j: usize| {
+            self.rows
+                .as_ref()
+                .and_then(|rows| rows.get(j))
+                .is_some_and(|r| r.meter.closed.is_none())
+        };
         let n = self.cells.len();
         let target = match step {
-            Step::Next => (i + 1).min(n.saturating_sub(1)),
-            Step::Previous => i.saturating_sub(1),
+            Step::Next => (i + 1..n).find(|&j| typable(j)),
+            Step::Previous => (0..i).rev().find(|&j| typable(j)),
             Step::Stay => return,
-        };
+        }
+        .unwrap_or(i);
         self.focus = Some(target);
         self.scroll_to = Some(target);
     }
@@ -1032,6 +1042,19 @@ fn row_note_ui(
                 format_milli(tail.final_milli)
             ),
         );
+    }
+    if let (Some(how), Some(why)) = (row.meter.taken_out(), &row.meter.removed) {
+        // Taken out for good this month: its final reading is the month's, fixed here.
+        muted(ui, format!("{how}（{why}），止码记作本月读数"));
+        if row
+            .reading
+            .as_ref()
+            .is_some_and(|r| r.billed_period.is_some())
+            && ui.button("读数更正…").clicked()
+        {
+            action = Some(RowAction::Correct(i));
+        }
+        return action;
     }
     let Some(reading) = &row.reading else {
         if sheet.month_over {

@@ -1,5 +1,5 @@
 //! 抄表 → 表具: the meters of a building (unit and common), putting one in, changing where it
-//! is or how a common meter is shared, 换表, and meters for every unit that has none; and
+//! is or how a common meter is shared, 换表 and 拆表, and meters for every unit that has none; and
 //! 抄表 → 待复核: the readings engineering must read again, with their printed list.
 
 use super::app::DeskCtx;
@@ -9,7 +9,9 @@ use super::widgets::{FieldError, choice_row, error_for, field_row, muted, sectio
 use crate::domain::kinds::{MeterKind, ShareBasis, ShareScope};
 use crate::domain::meters::format_milli;
 use crate::print::recheck::{RecheckLinePrint, RecheckPrint, recheck_pdf};
-use crate::store::{ESTATE_PLACE, MeterForm, MeterRow, RecheckRow, ReplaceForm, StoreError};
+use crate::store::{
+    ESTATE_PLACE, MeterForm, MeterRow, RecheckRow, RemoveForm, ReplaceForm, StoreError,
+};
 
 /// A meter form being filled in: a new meter, or changes to `editing`.
 struct FormState {
@@ -19,11 +21,14 @@ struct FormState {
     error: FieldError,
 }
 
-/// A replacement being filled in.
+/// A replacement (换表), or a meter being taken out for good (拆表), being filled in.
 struct ReplaceState {
     meter: MeterRow,
+    /// 拆表: no new meter, a reason instead.
+    removing: bool,
     date: DateField,
     final_reading: String,
+    reason: String,
     number: String,
     start: String,
     multiplier: String,
@@ -59,9 +64,15 @@ fn field_error(ctx: &mut DeskCtx<'_>, e: &StoreError) -> FieldError {
 }
 
 fn meter_state(m: &MeterRow) -> String {
-    match &m.closed {
-        Some((on, final_milli)) => format!("{on} 换下，止码 {}", format_milli(*final_milli)),
-        None => "在用".into(),
+    match (m.taken_out(), &m.closed) {
+        (Some(how), Some((_, final_milli))) => {
+            let why = m
+                .removed
+                .as_ref()
+                .map_or(String::new(), |r| format!("（{r}）"));
+            format!("{how}{why}，止码 {}", format_milli(*final_milli))
+        }
+        _ => "在用".into(),
     }
 }
 
@@ -112,7 +123,7 @@ impl MeterAdmin {
                 .response
                 .labelled_by(label.id);
             picked |= ui
-                .checkbox(&mut self.with_closed, "显示已换下的表")
+                .checkbox(&mut self.with_closed, "显示已拆换的表")
                 .changed();
             if picked {
                 reload = true;
@@ -314,17 +325,22 @@ impl MeterAdmin {
                     error: None,
                 });
             }
-            if ui.button("换表…").clicked() {
-                self.replace = Some(ReplaceState {
-                    meter: m.clone(),
-                    date: DateField::new(Some(ctx.today)),
-                    final_reading: String::new(),
-                    number: String::new(),
-                    start: "0".into(),
-                    multiplier: m.spec.multiplier.to_string(),
-                    digits: m.spec.digits.to_string(),
-                    error: None,
-                });
+            for (button, removing) in [("换表…", false), ("拆表…", true)] {
+                if ui.button(button).clicked() {
+                    self.form = None;
+                    self.replace = Some(ReplaceState {
+                        meter: m.clone(),
+                        removing,
+                        date: DateField::new(Some(ctx.today)),
+                        final_reading: String::new(),
+                        reason: String::new(),
+                        number: String::new(),
+                        start: "0".into(),
+                        multiplier: m.spec.multiplier.to_string(),
+                        digits: m.spec.digits.to_string(),
+                        error: None,
+                    });
+                }
             }
         });
     }
@@ -461,10 +477,15 @@ impl MeterAdmin {
         let Some(r) = &mut self.replace else {
             return false;
         };
+        let (what, date_label, final_label) = if r.removing {
+            ("拆表", "拆表日期", "拆表止码")
+        } else {
+            ("换表", "换表日期", "旧表止码")
+        };
         section(
             ui,
             &format!(
-                "换表：{} {}（表号 {}）",
+                "{what}：{} {}（表号 {}）",
                 r.meter.label(),
                 r.meter.kind.meter_name(),
                 r.meter.number
@@ -475,37 +496,45 @@ impl MeterAdmin {
             .num_columns(2)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                r.date.ui(ui, "换表日期", ctx.today);
+                r.date.ui(ui, date_label, ctx.today);
                 ui.end_row();
-                if let Some(reason) = error_for(e, "换表日期") {
+                if let Some(reason) = error_for(e, date_label) {
                     ui.label("");
                     ui.label(egui::RichText::new(reason).color(theme::ERROR));
                     ui.end_row();
                 }
                 field_row(
                     ui,
-                    "旧表止码",
+                    final_label,
                     &mut r.final_reading,
-                    error_for(e, "旧表止码"),
+                    error_for(e, final_label),
                 );
-                field_row(ui, "新表号", &mut r.number, error_for(e, "新表号"));
-                field_row(
-                    ui,
-                    "新表起始读数",
-                    &mut r.start,
-                    error_for(e, "新表起始读数"),
-                );
-                field_row(ui, "倍率", &mut r.multiplier, error_for(e, "倍率"));
-                field_row(ui, "表盘位数", &mut r.digits, error_for(e, "位数"));
+                if r.removing {
+                    field_row(ui, "拆表原因", &mut r.reason, error_for(e, "拆表原因"));
+                } else {
+                    field_row(ui, "新表号", &mut r.number, error_for(e, "新表号"));
+                    field_row(
+                        ui,
+                        "新表起始读数",
+                        &mut r.start,
+                        error_for(e, "新表起始读数"),
+                    );
+                    field_row(ui, "倍率", &mut r.multiplier, error_for(e, "倍率"));
+                    field_row(ui, "表盘位数", &mut r.digits, error_for(e, "位数"));
+                }
             });
         muted(
             ui,
-            "换表当月用量 =（旧表止码 − 上次读数）× 旧倍率 +（新表读数 − 起始读数）× 新倍率；旧表和它的读数都保留。",
+            if r.removing {
+                "拆表止码记作当月读数，当月用量照常计费；下月起这块表不再抄读。表和它的读数都保留。"
+            } else {
+                "换表当月用量 =（旧表止码 − 上次读数）× 旧倍率 +（新表读数 − 起始读数）× 新倍率；旧表和它的读数都保留。"
+            },
         );
         let mut save = false;
         let mut cancel = false;
         ui.horizontal(|ui| {
-            save = ui.button("确认换表").clicked();
+            save = ui.button(format!("确认{what}")).clicked();
             cancel = ui.button("取消").clicked();
         });
         if cancel {
@@ -518,37 +547,62 @@ impl MeterAdmin {
         let date = match r.date.parsed() {
             Ok(Some(d)) => d,
             Ok(None) => {
-                r.error = Some(("换表日期", "请填写换表日期".into()));
+                r.error = Some((date_label, format!("请填写{date_label}")));
                 return false;
             }
             Err(reason) => {
-                r.error = Some(("换表日期", reason));
+                r.error = Some((date_label, reason));
                 return false;
             }
         };
-        let form = ReplaceForm {
-            meter_id: r.meter.id,
-            date,
-            final_reading: r.final_reading.clone(),
-            number: r.number.clone(),
-            start: r.start.clone(),
-            multiplier: r.multiplier.clone(),
-            digits: r.digits.clone(),
-        };
-        match ctx.store.replace_meter(ctx.actor, &form) {
-            Ok(id) => {
+        let result = if r.removing {
+            let form = RemoveForm {
+                meter_id: r.meter.id,
+                date,
+                final_reading: r.final_reading.clone(),
+                reason: r.reason.clone(),
+            };
+            ctx.store.remove_meter(ctx.actor, &form).map(|()| {
+                ctx.toasts.info(format!(
+                    "{} 表号 {} 已拆表",
+                    r.meter.label(),
+                    r.meter.number
+                ));
+                r.meter.id
+            })
+        } else {
+            let form = ReplaceForm {
+                meter_id: r.meter.id,
+                date,
+                final_reading: r.final_reading.clone(),
+                number: r.number.clone(),
+                start: r.start.clone(),
+                multiplier: r.multiplier.clone(),
+                digits: r.digits.clone(),
+            };
+            ctx.store.replace_meter(ctx.actor, &form).inspect(|_| {
                 ctx.toasts.info(format!(
                     "{} 已换表，新表号 {}",
                     r.meter.label(),
                     form.number.trim()
                 ));
+            })
+        };
+        match result {
+            Ok(id) => {
                 self.selected = Some(id);
+                if r.removing {
+                    // The meter is off the list of meters in use: show it where it is.
+                    self.with_closed = true;
+                    self.list = None;
+                }
                 self.replace = None;
                 true
             }
             Err(err) => {
                 r.error = match &err {
-                    StoreError::Conflict(reason) => Some(("新表号", reason.clone())),
+                    StoreError::Conflict(reason) if !r.removing => Some(("新表号", reason.clone())),
+                    StoreError::Conflict(reason) => Some((final_label, reason.clone())),
                     _ => field_error(ctx, &err),
                 };
                 false

@@ -13,7 +13,8 @@ use wuye_desk::domain::kinds::{
 use wuye_desk::domain::meters::ReadingFlag;
 use wuye_desk::domain::roster::Table;
 use wuye_desk::store::{
-    Actor, FeeItemForm, MeterForm, ReadingInput, ReadingSource, ReplaceForm, Store, StoreError,
+    Actor, FeeItemForm, MeterForm, ReadingInput, ReadingSource, RemoveForm, ReplaceForm, Store,
+    StoreError,
 };
 
 fn month(s: &str) -> Period {
@@ -394,6 +395,134 @@ fn metered_bills_show_the_readings_lock_them_and_carry_corrections_forward() {
     assert_eq!(billed, 50 * 380);
     // The October bill itself is unchanged.
     assert_eq!(s.unit_bills(u).unwrap()[0].amount_fen, 4180);
+}
+
+#[test]
+fn a_meter_taken_out_for_good_bills_its_last_usage_and_leaves_the_sheet() {
+    let (mut s, boss) = common::store();
+    let u = flat(&mut s, &boss, "3栋2单元1502", "89.50", UnitStatus::Occupied);
+    flat(&mut s, &boss, "3栋2单元1503", "89.50", UnitStatus::Occupied);
+    let a = water_meter(&mut s, &boss, "3栋2单元1502", "SB-1502", "100");
+    let b = water_meter(&mut s, &boss, "3栋2单元1503", "SB-1503", "100");
+    water_fee(&mut s, &boss);
+    save(
+        &mut s,
+        &boss,
+        "2026-10",
+        &[reading(a, 120, "2026-10-25"), reading(b, 110, "2026-10-25")],
+    )
+    .unwrap();
+
+    // Bad forms: a reason is needed, the final reading is not below the last one, and the
+    // date is not in the future; nothing is recorded.
+    let form = RemoveForm {
+        meter_id: a,
+        date: day("2026-11-20"),
+        final_reading: "126".into(),
+        reason: "  ".into(),
+    };
+    let refused = |s: &mut Store, form: &RemoveForm, field: &str, says: &str| match s
+        .remove_meter(&boss, form)
+        .unwrap_err()
+    {
+        StoreError::Invalid { field: f, reason } => {
+            assert_eq!(f, field, "{reason}");
+            assert!(reason.contains(says), "{reason}");
+        }
+        other => panic!("{other}"),
+    };
+    refused(&mut s, &form, "拆表原因", "请写明拆表原因");
+    let form = RemoveForm {
+        reason: "两户合并，改用1503的表".into(),
+        ..form
+    };
+    refused(
+        &mut s,
+        &RemoveForm {
+            final_reading: "119".into(),
+            ..form.clone()
+        },
+        "拆表止码",
+        "不能低于上次读数 120",
+    );
+    refused(
+        &mut s,
+        &RemoveForm {
+            date: day("2026-11-28"),
+            ..form.clone()
+        },
+        "拆表日期",
+        "不能晚于今天",
+    );
+    assert!(s.unit_meters(u).unwrap()[0].closed.is_none());
+    assert_eq!(readings_of(&s, "2026-11"), 0);
+
+    s.remove_meter(&boss, &form).unwrap();
+    // Taken out once only.
+    assert!(matches!(
+        s.remove_meter(&boss, &form),
+        Err(StoreError::Conflict(_))
+    ));
+
+    // November's sheet shows the final reading as the month's, with its usage; the meter
+    // is marked as taken out, and no more readings are taken for it.
+    let sheet = s
+        .reading_sheet(&month("2026-11"), "3栋", MeterKind::Water)
+        .unwrap();
+    assert_eq!(sheet.len(), 2);
+    let row = sheet.iter().find(|r| r.meter.id == a).unwrap();
+    assert_eq!(row.reading.as_ref().unwrap().value_milli, 126_000);
+    assert_eq!(row.usage(), Some(Ok(6_000)));
+    assert_eq!(row.meter.taken_out().as_deref(), Some("2026-11-20 拆表"));
+    assert_eq!(row.meter.removed.as_deref(), Some("两户合并，改用1503的表"));
+    let err = save(&mut s, &boss, "2026-11", &[reading(a, 127, "2026-11-25")]).unwrap_err();
+    assert!(err.to_string().contains("已于 2026-11-20 拆表"), "{err}");
+    assert!(
+        s.mark_recheck(&boss, row.reading.as_ref().unwrap().id, "")
+            .is_err()
+    );
+
+    // November bills its last usage like any other month's.
+    save(&mut s, &boss, "2026-11", &[reading(b, 118, "2026-11-25")]).unwrap();
+    let run = s.run_billing(&boss, &month("2026-11")).unwrap();
+    let line = run
+        .drafts
+        .iter()
+        .find(|d| d.unit_code == "3栋2单元1502")
+        .unwrap();
+    assert_eq!(line.detail, "上次120 本次126 用量6吨 × 3.80");
+    assert_eq!(line.amount_fen, 6 * 380);
+
+    // From December it is on no sheet and not missing at the month's end.
+    let december = s
+        .reading_sheet(&month("2026-12"), "3栋", MeterKind::Water)
+        .unwrap();
+    assert_eq!(december.len(), 1);
+    assert_eq!(december[0].meter.id, b);
+    assert_eq!(s.unread_meters(&month("2026-12")).unwrap(), 1);
+    // The history stays: the meter, its readings, and the unit's 大事记.
+    assert_eq!(s.unit_meters(u).unwrap().len(), 1);
+    assert!(
+        s.unit_detail(u)
+            .unwrap()
+            .events
+            .iter()
+            .any(|e| e.kind == "拆表" && e.text.contains("SB-1502") && e.text.contains("126"))
+    );
+
+    // A month already read: the final reading must be that reading.
+    let err = s
+        .remove_meter(
+            &boss,
+            &RemoveForm {
+                meter_id: b,
+                date: day("2026-11-26"),
+                final_reading: "119".into(),
+                reason: "燃气停用".into(),
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("已录读数 118"), "{err}");
 }
 
 /// A common electricity meter of `building` (or the whole estate when empty).

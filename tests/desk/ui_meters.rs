@@ -7,7 +7,7 @@ use crate::common;
 use common::ui::*;
 
 use egui::Key;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use wuye_desk::domain::fees::Period;
 use wuye_desk::domain::forms::UnitForm;
 use wuye_desk::domain::kinds::{MeterKind, ReadingState, UnitStatus};
@@ -202,4 +202,36 @@ fn meters_are_put_in_for_a_building_and_one_is_replaced() {
             .iter()
             .any(|m| m.number == "SB-1501" && m.closed == Some(("2026-11-27".into(), 104_000)))
     );
+
+    // 拆表: 1503 is joined to its neighbour. The reason is asked for beside its field.
+    h.get_by_label("3栋2单元1503 水表").click();
+    h.run();
+    click(&mut h, "拆表…");
+    type_into(&mut h, "拆表止码", "108");
+    click(&mut h, "确认拆表");
+    h.get_by_label_contains("请写明拆表原因");
+    assert!(
+        h.state()
+            .store()
+            .unwrap()
+            .meters_of("3栋", false)
+            .unwrap()
+            .iter()
+            .any(|m| m.number == "SB-1503")
+    );
+    type_into(&mut h, "拆表原因", "两户合并");
+    click(&mut h, "确认拆表");
+    // In the list and in the meter's details.
+    assert_eq!(
+        h.query_all_by_label("2026-11-27 拆表（两户合并），止码 108")
+            .count(),
+        2
+    );
+    let store = h.state().store().unwrap();
+    assert_eq!(store.meters_of("3栋", false).unwrap().len(), 2);
+    // On November's sheet its final reading is the month's, and cannot be typed over.
+    h.get_by_label("抄表录入").click();
+    h.run();
+    h.get_by_label("2026-11-27 拆表（两户合并），止码记作本月读数");
+    assert!(field(&h, "3栋2单元1503").accesskit_node().is_disabled());
 }
