@@ -334,6 +334,25 @@ impl MetersTab {
                 return;
             }
         };
+        // A readings file dragged onto the window is previewed like one chosen with the button.
+        if ui.input(|i| !i.raw.hovered_files.is_empty()) {
+            ui.label(
+                egui::RichText::new(format!(
+                    "松开鼠标，预览导入 {month} 的{}读数",
+                    self.kind.meter_name()
+                ))
+                .color(theme::OK),
+            );
+        }
+        let dropped = ui.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()));
+        if let Some(path) = dropped {
+            if self.closed {
+                ctx.toasts
+                    .error(format!("{month} 已月末结账，不能再导入读数"));
+            } else {
+                self.preview_import(ctx, &month, &path);
+            }
+        }
         if self.import.is_some() {
             self.import_ui(ui, ctx, &month);
             return;
@@ -415,7 +434,10 @@ impl MetersTab {
                     self.export(ctx, month);
                 }
                 if !self.closed
-                    && ui.button("导入读数…").clicked()
+                    && ui
+                        .button("导入读数…")
+                        .on_hover_text("也可以把 .xlsx / .csv 文件直接拖进窗口")
+                        .clicked()
                     && let Some(path) = rfd::FileDialog::new()
                         .add_filter("抄表读数", &["xlsx", "xls", "csv"])
                         .pick_file()

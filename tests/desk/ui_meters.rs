@@ -1,6 +1,7 @@
 //! The 抄表 tab driven from the keyboard: a building's readings typed one after another with
 //! Enter, a reading lower than last month's asked about and sent back to engineering as
-//! 待复核, then read again and fixed.
+//! 待复核, then read again and fixed; a readings file dropped on the sheet, previewed row by
+//! row; meters put in, replaced and taken out.
 
 use crate::common;
 
@@ -140,6 +141,61 @@ fn a_building_is_read_from_the_keyboard_and_a_low_reading_goes_to_recheck_and_ba
     assert!(h.query_by_label("待复核 1").is_none());
     // Nothing above needed the mouse after opening the tab; the row now shows its usage.
     h.get_by_label("5 吨");
+}
+
+/// A file dropped on the window, as the window system hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_readings_file_dropped_on_the_sheet_is_previewed_and_only_good_rows_go_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = prepared(dir.path());
+    let file = dir.path().join("十一月水表读数.csv");
+    std::fs::write(
+        &file,
+        "房号,本期读数,抄表日期\n\
+         3栋2单元1501,112,2026-11-25\n\
+         3栋2单元1502,90,2026-11-25\n\
+         3栋2单元9999,100,2026-11-25\n",
+    )
+    .unwrap();
+    let mut h = harness(
+        DeskApp::new(&path, dir.path().join("demo.sqlite"), common::clock()).without_viewer(),
+    );
+    h.run();
+    log_in(&mut h, "kefu", "123456");
+    h.get_by_label("抄表").click();
+    h.run();
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(file.clone())));
+    h.run();
+    h.get_by_label_contains("导入读数预览：十一月水表读数.csv");
+    h.get_by_label("可导入 1 行；有问题 2 行，不导入（原因见每行）。");
+    h.get_by_label_contains("翻表请在抄表录入中确认");
+    h.get_by_label_contains("没有房屋 3栋2单元9999");
+    // Nothing is recorded before it is confirmed.
+    assert!(november(&h).iter().all(|(v, _)| *v == -1));
+    click(&mut h, "导入 1 行");
+    assert_eq!(
+        november(&h),
+        vec![
+            (112, ReadingState::Normal),
+            (-1, ReadingState::Normal),
+            (-1, ReadingState::Normal)
+        ]
+    );
 }
 
 #[test]
