@@ -139,6 +139,11 @@ enum Screen {
     },
     /// Working.
     Desk(Box<Desk>),
+    /// The demo office being made on a worker thread (a few seconds on an old PC): the
+    /// window keeps drawing and says so.
+    MakingDemo {
+        done: std::sync::mpsc::Receiver<Result<Store, String>>,
+    },
 }
 
 /// The whole program's window.
@@ -221,7 +226,7 @@ impl DeskApp {
     #[must_use]
     pub fn store(&self) -> Option<&Store> {
         match &self.screen {
-            Screen::Failed { .. } => None,
+            Screen::Failed { .. } | Screen::MakingDemo { .. } => None,
             Screen::Setup { store, .. } | Screen::Login { store, .. } => Some(store),
             Screen::Desk(desk) => Some(&desk.store),
         }
@@ -242,6 +247,7 @@ impl DeskApp {
         let today = self.clock.today();
         let next = match &mut self.screen {
             Screen::Failed { message } => failed_ui(ui, message),
+            Screen::MakingDemo { done } => making_demo_ui(ui, done),
             Screen::Setup { store, form } => form.ui(ui, store, &mut self.toasts),
             Screen::Login {
                 store,
@@ -288,17 +294,26 @@ impl DeskApp {
                 },
             },
             (StartOutcome::OpenDemo, _) => {
-                match crate::demo::open_or_create(&self.demo_path, self.clock.clone()) {
-                    Ok(store) => {
-                        self.toasts
-                            .info(format!("已打开演示物业：{}", self.demo_path.display()));
-                        screen_for(store)
-                    }
-                    Err(e) => Screen::Failed {
-                        message: format!("无法打开演示物业：{e}"),
-                    },
-                }
+                let (tx, done) = std::sync::mpsc::channel();
+                let path = self.demo_path.clone();
+                let clock = self.clock.clone();
+                std::thread::spawn(move || {
+                    let made = crate::demo::open_or_create(&path, clock).map_err(|e| e.to_string());
+                    // The window may have been closed meanwhile; then nobody is waiting.
+                    let _ = tx.send(made);
+                });
+                Screen::MakingDemo { done }
             }
+            (StartOutcome::DemoMade(made), _) => match *made {
+                Ok(store) => {
+                    self.toasts
+                        .info(format!("已打开演示物业：{}", self.demo_path.display()));
+                    screen_for(store)
+                }
+                Err(e) => Screen::Failed {
+                    message: format!("无法打开演示物业：{e}"),
+                },
+            },
             (StartOutcome::OpenFile(path), _) => match Store::open(&path, self.clock.clone()) {
                 Ok(store) => screen_for(store),
                 Err(e) => Screen::Failed {
@@ -368,6 +383,34 @@ impl eframe::App for DeskApp {
             tracing::error!("backup at exit failed: {e}");
         }
     }
+}
+
+/// The demo office being made: a spinner until the worker is done.
+fn making_demo_ui(
+    ui: &mut egui::Ui,
+    done: &std::sync::mpsc::Receiver<Result<Store, String>>,
+) -> Option<StartOutcome> {
+    use std::sync::mpsc::TryRecvError;
+    match done.try_recv() {
+        Ok(made) => return Some(StartOutcome::DemoMade(Box::new(made))),
+        Err(TryRecvError::Disconnected) => {
+            return Some(StartOutcome::DemoMade(Box::new(Err(
+                "生成演示物业时出错，没有完成".into(),
+            ))));
+        }
+        Err(TryRecvError::Empty) => {}
+    }
+    egui::CentralPanel::default_margins().show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space(120.0);
+            ui.spinner();
+            ui.add_space(8.0);
+            ui.label("正在生成演示物业：300 户业主、表具读数和一年的收费记录，请稍候…");
+        });
+    });
+    ui.ctx()
+        .request_repaint_after(std::time::Duration::from_millis(100));
+    None
 }
 
 fn failed_ui(ui: &mut egui::Ui, message: &str) -> Option<StartOutcome> {

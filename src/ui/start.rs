@@ -14,6 +14,8 @@ pub enum StartOutcome {
     LoggedIn(Actor),
     /// Open (or create) the demo office instead.
     OpenDemo,
+    /// The demo office is made (on a worker thread), or why not.
+    DemoMade(Box<Result<Store, String>>),
     /// Open another database file.
     OpenFile(std::path::PathBuf),
     /// Back to the login screen.

@@ -10,18 +10,6 @@ use wuye_desk::demo::{DemoSpec, generate};
 use wuye_desk::store::Store;
 use wuye_desk::ui::DeskApp;
 
-fn wait_for(h: &mut egui_kittest::Harness<'_, DeskApp>, label: &str) {
-    for _ in 0..400 {
-        // A spinner repaints while the export runs: step frames instead of waiting to settle.
-        h.run_steps(2);
-        if h.query_by_label_contains(label).is_some() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("{label} never showed");
-}
-
 #[test]
 fn a_supervisor_exports_last_month_from_the_window() {
     let dir = tempfile::tempdir().unwrap();

@@ -61,3 +61,21 @@ pub fn log_in(h: &mut Harness<'_, DeskApp>, login: &str, password: &str) {
     type_into(h, "密码", password);
     click(h, "登录");
 }
+
+/// Draws frames until a label containing `text` shows, for work the window does on a worker
+/// thread while a spinner repaints (frames are stepped, not run until they settle); fails
+/// after a minute.
+pub fn wait_for(h: &mut Harness<'_, DeskApp>, text: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        h.run_steps(2);
+        if h.query_by_label_contains(text).is_some() {
+            return;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "{text} did not show within a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
