@@ -112,12 +112,13 @@ impl ComplaintRow {
     }
 }
 
-/// One dated entry on a complaint.
+/// One dated entry on a complaint or a repair order: a step of its handling, or a note.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ComplaintEntryRow {
+pub struct TicketEntry {
     /// When.
     pub at: String,
-    /// 登记, 派单, 处理中, 已解决, 回访, 关闭, 重大 or 备注.
+    /// The step: 登记, 派单, 处理中, 已解决, 重大 (complaints); 派工, 完工, 验收 (repairs);
+    /// 回访, 关闭 or 备注 (both).
     pub kind: String,
     /// What was recorded.
     pub text: String,
@@ -125,6 +126,31 @@ pub struct ComplaintEntryRow {
     pub satisfaction: Option<i64>,
     /// Operator.
     pub operator: String,
+}
+
+/// One dated entry on a complaint.
+pub type ComplaintEntryRow = TicketEntry;
+
+/// The entries a query gives (at, kind, text, satisfaction, operator name, for the ticket
+/// `?1`), oldest first as the query orders them.
+pub(crate) fn ticket_entries(
+    conn: &Connection,
+    sql: &str,
+    id: i64,
+) -> StoreResult<Vec<TicketEntry>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map(params![id], |r| {
+            Ok(TicketEntry {
+                at: r.get(0)?,
+                kind: r.get(1)?,
+                text: r.get(2)?,
+                satisfaction: r.get(3)?,
+                operator: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
 }
 
 /// Which complaints a list shows.
@@ -397,23 +423,13 @@ impl Store {
 
     /// The dated entries of a complaint, oldest first.
     pub fn complaint_entries(&self, id: i64) -> StoreResult<Vec<ComplaintEntryRow>> {
-        let mut stmt = self.conn.prepare_cached(
+        ticket_entries(
+            &self.conn,
             "SELECT e.at, e.kind, e.text, e.satisfaction, o.name
              FROM complaint_entry e JOIN operator o ON o.id = e.operator_id
              WHERE e.complaint_id = ?1 ORDER BY e.id",
-        )?;
-        let rows = stmt
-            .query_map(params![id], |r| {
-                Ok(ComplaintEntryRow {
-                    at: r.get(0)?,
-                    kind: r.get(1)?,
-                    text: r.get(2)?,
-                    satisfaction: r.get(3)?,
-                    operator: r.get(4)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            id,
+        )
     }
 
     /// Sends (or re-sends) a complaint to a department and a person.

@@ -28,7 +28,7 @@ pub use backup::{
 };
 pub use complaints::{
     COMPLAINT_CATEGORIES, COMPLAINT_STATES, ComplaintEntryRow, ComplaintFilter, ComplaintForm,
-    ComplaintRow, DEPARTMENTS, due_hours,
+    ComplaintRow, DEPARTMENTS, TicketEntry, due_hours,
 };
 pub use desk::{
     BoardNoticeRow, GoodsPassForm, GoodsPassRow, HandoverRow, MAIL_KINDS, MailRow,

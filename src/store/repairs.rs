@@ -117,19 +117,7 @@ impl RepairRow {
 }
 
 /// One dated entry on a repair order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RepairEntryRow {
-    /// When.
-    pub at: String,
-    /// 登记, 派工, 完工, 验收, 回访, 关闭 or 备注.
-    pub kind: String,
-    /// What was recorded.
-    pub text: String,
-    /// Satisfaction 1–5 on a callback.
-    pub satisfaction: Option<i64>,
-    /// Operator.
-    pub operator: String,
-}
+pub type RepairEntryRow = super::complaints::TicketEntry;
 
 /// Which repair orders a list shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -431,23 +419,13 @@ impl Store {
 
     /// The dated entries of a repair order, oldest first.
     pub fn repair_entries(&self, id: i64) -> StoreResult<Vec<RepairEntryRow>> {
-        let mut stmt = self.conn.prepare_cached(
+        super::complaints::ticket_entries(
+            &self.conn,
             "SELECT e.at, e.kind, e.text, e.satisfaction, o.name
              FROM repair_entry e JOIN operator o ON o.id = e.operator_id
              WHERE e.order_id = ?1 ORDER BY e.id",
-        )?;
-        let rows = stmt
-            .query_map(params![id], |r| {
-                Ok(RepairEntryRow {
-                    at: r.get(0)?,
-                    kind: r.get(1)?,
-                    text: r.get(2)?,
-                    satisfaction: r.get(3)?,
-                    operator: r.get(4)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            id,
+        )
     }
 
     /// Dispatches (or re-dispatches) an order to a technician with an optional appointment.

@@ -6,6 +6,9 @@
 use super::app::DeskCtx;
 use super::date_picker::DateField;
 use super::theme;
+use super::ticket::{
+    detail_grid, filter_choice, history_ui, month_and_text_filters, note_box, now_text, parse_time,
+};
 use super::widgets::{FieldError, error_for, place_error};
 use super::widgets::{choice_row, field_row, muted, section};
 use crate::documents::short_time;
@@ -105,17 +108,6 @@ pub struct ComplaintsTab {
     new: Option<NewForm>,
     steps: Option<StepForms>,
     version: u64,
-}
-
-fn now_text(ctx: &DeskCtx<'_>) -> String {
-    ctx.store.clock().now().format("%Y-%m-%d %H:%M").to_string()
-}
-
-fn parse_time(s: &str) -> Option<NaiveDateTime> {
-    let s = s.trim();
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S"))
-        .ok()
 }
 
 impl ComplaintsTab {
@@ -235,55 +227,27 @@ impl ComplaintsTab {
 
     fn filter_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>) {
         ui.horizontal(|ui| {
-            let before = (self.state, self.category);
-            let label = ui.label("状态");
-            egui::ComboBox::from_id_salt("complaint_state_filter")
-                .selected_text(self.state)
-                .show_ui(ui, |ui| {
-                    for s in STATE_CHOICES {
-                        ui.selectable_value(&mut self.state, s, s);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            let label = ui.label("类别筛选");
-            egui::ComboBox::from_id_salt("complaint_category_filter")
-                .selected_text(self.category)
-                .show_ui(ui, |ui| {
-                    for c in category_choices() {
-                        ui.selectable_value(&mut self.category, c, c);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            if before != (self.state, self.category) {
-                self.changed();
-            }
-            let label = ui.label("月份");
-            if ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.month)
-                        .hint_text("2026-11，空为全部")
-                        .desired_width(80.0),
-                )
-                .labelled_by(label.id)
-                .changed()
-            {
-                self.changed();
-            }
-            let label = ui.label("查找");
-            if ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.text)
-                        .hint_text("单号、房号、投诉人、内容")
-                        .desired_width(160.0),
-                )
-                .labelled_by(label.id)
-                .changed()
-            {
-                self.changed();
-            }
-            if ui.button("刷新").clicked() {
+            let mut changed = filter_choice(
+                ui,
+                "complaint_state_filter",
+                "状态",
+                &mut self.state,
+                &STATE_CHOICES,
+            );
+            changed |= filter_choice(
+                ui,
+                "complaint_category_filter",
+                "类别筛选",
+                &mut self.category,
+                &category_choices(),
+            );
+            changed |= month_and_text_filters(
+                ui,
+                &mut self.month,
+                &mut self.text,
+                "单号、房号、投诉人、内容",
+            );
+            if changed {
                 self.changed();
             }
             if ui.button("登记投诉…").clicked() {
@@ -467,24 +431,19 @@ impl ComplaintsTab {
                     .color(theme::ERROR),
             );
         }
-        egui::Grid::new("complaint_detail_grid")
-            .num_columns(2)
-            .spacing([12.0, 4.0])
-            .show(ui, |ui| {
-                for (k, v) in [
-                    ("房号", c.unit_code.clone()),
-                    ("投诉人", format!("{}（{}）", c.person, c.phone)),
-                    ("类别", c.category.clone()),
-                    ("投诉内容", c.content.clone()),
-                    ("受理时间", short_time(&c.received_at).to_string()),
-                    ("应解决时间", short_time(&c.due_at).to_string()),
-                    ("处理部门", format!("{} {}", c.department, c.handler)),
-                ] {
-                    muted(ui, k);
-                    ui.label(v);
-                    ui.end_row();
-                }
-            });
+        detail_grid(
+            ui,
+            "complaint_detail_grid",
+            &[
+                ("房号", c.unit_code.clone()),
+                ("投诉人", format!("{}（{}）", c.person, c.phone)),
+                ("类别", c.category.clone()),
+                ("投诉内容", c.content.clone()),
+                ("受理时间", short_time(&c.received_at).to_string()),
+                ("应解决时间", short_time(&c.due_at).to_string()),
+                ("处理部门", format!("{} {}", c.department, c.handler)),
+            ],
+        );
         ui.label(egui::RichText::new(format!("当前状态：{}", c.state)).strong());
         if self.steps.is_none() {
             self.steps = Some(StepForms::new(ctx, Some(c)));
@@ -492,16 +451,7 @@ impl ComplaintsTab {
         if c.is_open() {
             self.step_ui(ui, ctx, c);
         }
-        section(ui, "处理记录");
-        for e in &self.entries {
-            ui.label(format!(
-                "{} {}：{}（经办 {}）",
-                short_time(&e.at),
-                e.kind,
-                e.text,
-                e.operator
-            ));
-        }
+        history_ui(ui, &self.entries);
         self.note_ui(ui, ctx, c);
     }
 
@@ -631,13 +581,7 @@ impl ComplaintsTab {
 
     fn note_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, c: &ComplaintRow) {
         let Some(f) = &mut self.steps else { return };
-        egui::Grid::new("complaint_note")
-            .num_columns(2)
-            .spacing([12.0, 6.0])
-            .show(ui, |ui| {
-                field_row(ui, "备注", &mut f.note, error_for(&f.error, "备注"));
-            });
-        if ui.button("添加备注").clicked() {
+        if note_box(ui, "complaint_note", &mut f.note, &f.error) {
             match ctx.store.note_complaint(ctx.actor, c.id, &f.note) {
                 Ok(()) => {
                     self.steps = None;

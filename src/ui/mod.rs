@@ -20,6 +20,7 @@ pub mod search_box;
 pub mod settings;
 pub mod start;
 pub mod theme;
+pub mod ticket;
 pub mod toast;
 pub mod todo;
 pub mod widgets;

@@ -7,6 +7,9 @@ use super::app::DeskCtx;
 use super::date_picker::DateField;
 use super::fees::{print_folder, save_and_open};
 use super::theme;
+use super::ticket::{
+    detail_grid, filter_choice, history_ui, month_and_text_filters, note_box, now_text, parse_time,
+};
 use super::widgets::{FieldError, error_for, place_error};
 use super::widgets::{choice_row, field_row, muted, section};
 use crate::documents::{short_time, summary_print};
@@ -17,7 +20,7 @@ use crate::store::{
     REPAIR_CATEGORIES, ReceptionRow, RepairCompletion, RepairEntryRow, RepairFilter, RepairForm,
     RepairRow, StoreError,
 };
-use chrono::{Datelike, NaiveDateTime};
+use chrono::Datelike;
 
 /// How many orders a list shows at most.
 const LIST_LIMIT: usize = 3000;
@@ -100,17 +103,6 @@ pub struct RepairsTab {
     steps: Option<StepForms>,
     /// Bumped by every change, so a list taken out for drawing is not put back stale.
     version: u64,
-}
-
-fn now_text(ctx: &DeskCtx<'_>) -> String {
-    ctx.store.clock().now().format("%Y-%m-%d %H:%M").to_string()
-}
-
-fn parse_time(s: &str) -> Option<NaiveDateTime> {
-    let s = s.trim();
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S"))
-        .ok()
 }
 
 fn state_color(ui: &egui::Ui, state: &str) -> egui::Color32 {
@@ -238,45 +230,20 @@ impl RepairsTab {
 
     fn filter_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>) {
         ui.horizontal(|ui| {
-            let before = self.state;
-            let label = ui.label("状态");
-            egui::ComboBox::from_id_salt("repair_state_filter")
-                .selected_text(self.state)
-                .show_ui(ui, |ui| {
-                    for s in STATE_CHOICES {
-                        ui.selectable_value(&mut self.state, s, s);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            if before != self.state {
-                self.changed();
-            }
-            let label = ui.label("月份");
-            if ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.month)
-                        .hint_text("2026-11，空为全部")
-                        .desired_width(80.0),
-                )
-                .labelled_by(label.id)
-                .changed()
-            {
-                self.changed();
-            }
-            let label = ui.label("查找");
-            if ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.text)
-                        .hint_text("单号、房号、地点、报修人、维修人员")
-                        .desired_width(180.0),
-                )
-                .labelled_by(label.id)
-                .changed()
-            {
-                self.changed();
-            }
-            if ui.button("刷新").clicked() {
+            let mut changed = filter_choice(
+                ui,
+                "repair_state_filter",
+                "状态",
+                &mut self.state,
+                &STATE_CHOICES,
+            );
+            changed |= month_and_text_filters(
+                ui,
+                &mut self.month,
+                &mut self.text,
+                "单号、房号、地点、报修人、维修人员",
+            );
+            if changed {
                 self.changed();
             }
             if ui.button("上月汇总（PDF 和 Excel）").clicked() {
@@ -432,39 +399,34 @@ impl RepairsTab {
 
     fn detail_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, order: &RepairRow) {
         section(ui, &format!("维修单 {}", order.number));
-        egui::Grid::new("repair_detail_grid")
-            .num_columns(2)
-            .spacing([12.0, 4.0])
-            .show(ui, |ui| {
-                let kind = if order.is_public() {
-                    "公共维修"
-                } else {
-                    "业户单元维修"
-                };
-                for (k, v) in [
-                    ("维修地点", order.location()),
-                    ("维修类型", kind.to_string()),
-                    ("报修人", format!("{}（{}）", order.reporter, order.phone)),
-                    ("类别", order.category.clone()),
-                    ("报修内容", order.description.clone()),
-                    ("报修时间", short_time(&order.reported_at).to_string()),
-                    ("维修人员", order.technician.clone()),
-                    ("预约时间", order.appointment.clone()),
-                    ("使用材料", order.materials.clone()),
-                    (
-                        "维修费",
-                        if order.charge_fen > 0 {
-                            yuan(order.charge_fen)
-                        } else {
-                            String::new()
-                        },
-                    ),
-                ] {
-                    muted(ui, k);
-                    ui.label(v);
-                    ui.end_row();
-                }
-            });
+        let kind = if order.is_public() {
+            "公共维修"
+        } else {
+            "业户单元维修"
+        };
+        detail_grid(
+            ui,
+            "repair_detail_grid",
+            &[
+                ("维修地点", order.location()),
+                ("维修类型", kind.to_string()),
+                ("报修人", format!("{}（{}）", order.reporter, order.phone)),
+                ("类别", order.category.clone()),
+                ("报修内容", order.description.clone()),
+                ("报修时间", short_time(&order.reported_at).to_string()),
+                ("维修人员", order.technician.clone()),
+                ("预约时间", order.appointment.clone()),
+                ("使用材料", order.materials.clone()),
+                (
+                    "维修费",
+                    if order.charge_fen > 0 {
+                        yuan(order.charge_fen)
+                    } else {
+                        String::new()
+                    },
+                ),
+            ],
+        );
         ui.label(
             egui::RichText::new(format!("当前状态：{}", order.state))
                 .strong()
@@ -479,14 +441,7 @@ impl RepairsTab {
         if order.is_open() {
             self.step_ui(ui, ctx, order);
         }
-        section(ui, "处理记录");
-        for e in &self.entries {
-            let mut text = format!("{} {}：{}", short_time(&e.at), e.kind, e.text);
-            if !e.operator.is_empty() {
-                text.push_str(&format!("（经办 {}）", e.operator));
-            }
-            ui.label(text);
-        }
+        history_ui(ui, &self.entries);
         self.note_ui(ui, ctx, order);
     }
 
@@ -666,13 +621,7 @@ impl RepairsTab {
 
     fn note_ui(&mut self, ui: &mut egui::Ui, ctx: &mut DeskCtx<'_>, order: &RepairRow) {
         let Some(f) = &mut self.steps else { return };
-        egui::Grid::new("repair_note")
-            .num_columns(2)
-            .spacing([12.0, 6.0])
-            .show(ui, |ui| {
-                field_row(ui, "备注", &mut f.note, error_for(&f.error, "备注"));
-            });
-        if ui.button("添加备注").clicked() {
+        if note_box(ui, "repair_note", &mut f.note, &f.error) {
             match ctx.store.note_repair(ctx.actor, order.id, &f.note) {
                 Ok(()) => {
                     self.steps = None;
