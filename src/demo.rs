@@ -513,14 +513,68 @@ fn populate(
     Ok(())
 }
 
-/// Opens the demo office at `path`, generating it first when the file is new.
+/// Opens the demo office at `path`, generating it first when there is none. It is made
+/// under a temporary name and renamed when whole, so a demo cut short (the window closed
+/// while it was being made) is never opened as if it were complete.
 pub fn open_or_create(
     path: &std::path::Path,
     clock: crate::clock::SharedClock,
 ) -> StoreResult<Store> {
-    let mut store = Store::open(path, clock)?;
-    if store.office()?.is_none() {
+    if path.exists() {
+        let store = Store::open(path, clock.clone())?;
+        if store.office()?.is_some() {
+            return Ok(store);
+        }
+    }
+    let mut part = path.as_os_str().to_owned();
+    part.push(".part");
+    let part = std::path::PathBuf::from(part);
+    let cannot = |e: std::io::Error| crate::store::StoreError::CannotOpen {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    };
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut stale = part.as_os_str().to_owned();
+        stale.push(suffix);
+        match std::fs::remove_file(std::path::PathBuf::from(stale)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(cannot(e)),
+            _ => {}
+        }
+    }
+    {
+        let mut store = Store::open(&part, clock.clone())?;
         generate(&mut store, &DemoSpec::default())?;
     }
-    Ok(store)
+    std::fs::rename(&part, path).map_err(cannot)?;
+    Store::open(path, clock)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod open_tests {
+    use super::*;
+    use crate::clock::FixedClock;
+
+    #[test]
+    fn a_demo_cut_short_is_made_again_and_only_a_whole_one_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.sqlite");
+        // What an earlier start left when the window was closed halfway.
+        std::fs::write(dir.path().join("demo.sqlite.part"), b"half a demo").unwrap();
+        let clock: crate::clock::SharedClock = Arc::new(FixedClock(
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
+                .unwrap()
+                .and_hms_opt(9, 30, 0)
+                .unwrap(),
+        ));
+        let store = open_or_create(&path, clock.clone()).unwrap();
+        assert!(store.office().unwrap().is_some_and(|o| o.is_demo));
+        assert_eq!(store.path(), Some(path.as_path()));
+        assert!(!dir.path().join("demo.sqlite.part").exists());
+        let units = store.unit_rows().unwrap().len();
+        drop(store);
+        // Opened again, it is the same office, not made twice.
+        let again = open_or_create(&path, clock).unwrap();
+        assert_eq!(again.unit_rows().unwrap().len(), units);
+    }
 }
