@@ -2258,7 +2258,14 @@ fn lineage_usage(
             usage.corrections.extend(list.iter().cloned());
         }
     }
-    let wanted = last.to_string();
+    // A meter taken out for good (拆表) is read for the last time in the month it went.
+    let mut wanted = last.to_string();
+    if newest.removed.is_some()
+        && let Some(gone) = newest.closed.as_ref().and_then(|(on, _)| on.get(..7))
+        && gone < wanted.as_str()
+    {
+        wanted = gone.to_string();
+    }
     if last_read.as_deref() != Some(wanted.as_str()) {
         return Err(Box::new((newest, format!("{wanted} 未抄表"))));
     }

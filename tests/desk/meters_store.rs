@@ -493,6 +493,24 @@ fn a_meter_taken_out_for_good_bills_its_last_usage_and_leaves_the_sheet() {
     assert_eq!(line.detail, "上次120 本次126 用量6吨 × 3.80");
     assert_eq!(line.amount_fen, 6 * 380);
 
+    // A quarter's bill does not wait for a December reading of a meter taken out in
+    // November.
+    let quarter = s.billing_preview(&month("2026Q4")).unwrap();
+    assert!(
+        quarter
+            .skipped
+            .iter()
+            .all(|(code, _, _)| code != "3栋2单元1502"),
+        "{:?}",
+        quarter.skipped
+    );
+    assert!(
+        quarter
+            .skipped
+            .iter()
+            .any(|(code, _, why)| code == "3栋2单元1503" && why.contains("2026-12 未抄表"))
+    );
+
     // From December it is on no sheet and not missing at the month's end.
     let december = s
         .reading_sheet(&month("2026-12"), "3栋", MeterKind::Water)
