@@ -1374,6 +1374,12 @@ impl Store {
             .remove(&old.id)
             .and_then(|mut list| list.pop());
         match saved {
+            Some(r) if r.state == ReadingState::Recheck => {
+                return Err(StoreError::invalid(
+                    "拆表止码",
+                    format!("{month} 的读数在待复核：请先在抄表页录入复核读数，再拆表"),
+                ));
+            }
             Some(r) if r.value_milli != final_milli => {
                 return Err(StoreError::invalid(
                     "拆表止码",

@@ -483,7 +483,22 @@ fn a_meter_taken_out_for_good_bills_its_last_usage_and_leaves_the_sheet() {
     );
 
     // November bills its last usage like any other month's.
-    save(&mut s, &boss, "2026-11", &[reading(b, 118, "2026-11-25")]).unwrap();
+    let ids = save(&mut s, &boss, "2026-11", &[reading(b, 118, "2026-11-25")]).unwrap();
+    // A reading waiting to be read again is not taken as a final reading.
+    s.mark_recheck(&boss, ids[0], "看不清").unwrap();
+    let err = s
+        .remove_meter(
+            &boss,
+            &RemoveForm {
+                meter_id: b,
+                date: day("2026-11-26"),
+                final_reading: "118".into(),
+                reason: "燃气停用".into(),
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("待复核"), "{err}");
+    save(&mut s, &boss, "2026-11", &[reading(b, 118, "2026-11-26")]).unwrap();
     let run = s.run_billing(&boss, &month("2026-11")).unwrap();
     let line = run
         .drafts
