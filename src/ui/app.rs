@@ -299,8 +299,10 @@ impl DeskApp {
                 let clock = self.clock.clone();
                 std::thread::spawn(move || {
                     let made = crate::demo::open_or_create(&path, clock).map_err(|e| e.to_string());
-                    // The window may have been closed meanwhile; then nobody is waiting.
-                    let _ = tx.send(made);
+                    if tx.send(made).is_err() {
+                        // The window was closed meanwhile; the demo file is whole or absent.
+                        tracing::info!("the demo office was made after the window closed");
+                    }
                 });
                 Screen::MakingDemo { done }
             }
